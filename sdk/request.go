@@ -1,0 +1,105 @@
+package sdk
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+)
+
+// Gateway names one of Taegis' GraphQL endpoints; a Region maps each to a URL.
+type Gateway string
+
+// The gateways, as named by the SDL files under schema/.
+const (
+	GatewayGraphQL Gateway = "graphql" // https://api.<region>/graphql
+	GatewayEvents  Gateway = "events"  // https://api.<region>/events/query (HTTP and websockets)
+	GatewayTenants Gateway = "tenants" // the legacy tenants host, /public/query
+)
+
+// Kind is a GraphQL operation type.
+type Kind string
+
+// The operation types.
+const (
+	Query        Kind = "query"
+	Mutation     Kind = "mutation"
+	Subscription Kind = "subscription"
+)
+
+// Request is one GraphQL operation as a generated service method builds it.
+type Request struct {
+	Gateway   Gateway
+	Kind      Kind
+	Field     string         // the root field, e.g. "alertsServiceSearch"
+	Document  string         // the whole document, with its selection set already in place
+	Variables map[string]any // variable values, marshalled with encoding/json
+}
+
+// Option changes one call: its selection set, tenant, and so on.
+type Option func(*CallOptions)
+
+// CallOptions are the per-call settings that Options produce.
+type CallOptions struct {
+	// Selection replaces the operation's default selection set when not empty.
+	Selection string
+	// Tenant sets X-Tenant-Context for this call, overriding the client's default tenant.
+	Tenant string
+	// Headers are extra HTTP headers for this call.
+	Headers map[string]string
+}
+
+// WithSelection replaces a call's default selection set, e.g. "id metadata { title severity }".
+func WithSelection(selection string) Option {
+	return func(o *CallOptions) { o.Selection = selection }
+}
+
+// WithTenant sends the call in the context of tenant id.
+func WithTenant(id string) Option {
+	return func(o *CallOptions) { o.Tenant = id }
+}
+
+// WithHeader adds an HTTP header to the call.
+func WithHeader(name, value string) Option {
+	return func(o *CallOptions) {
+		if o.Headers == nil {
+			o.Headers = map[string]string{}
+		}
+		o.Headers[name] = value
+	}
+}
+
+// Options applies opts in order and returns the result.
+func Options(opts []Option) CallOptions {
+	var o CallOptions
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	return o
+}
+
+// SelectionOr returns the call's selection set, or def when the caller did not replace it.
+func (o CallOptions) SelectionOr(def string) string {
+	if o.Selection != "" {
+		return o.Selection
+	}
+	return def
+}
+
+// errNotReady is returned until the transport is in place.
+var errNotReady = errors.New("sdk: transport not available")
+
+// Do runs one query or mutation and decodes the response's data object into out (a pointer to
+// a struct with a field per root field). When the server returns data and errors together, out
+// holds the partial data and the returned error is an *Errors.
+func (c *Client) Do(ctx context.Context, r Request, out any, opts ...Option) error {
+	return errNotReady
+}
+
+// Subscribe runs a subscription over graphql-ws websockets and calls handle with each payload's
+// data object until the server completes, handle returns an error, or ctx ends.
+func (c *Client) Subscribe(ctx context.Context, r Request, handle func(data json.RawMessage) error,
+	opts ...Option) error {
+	return errNotReady
+}
