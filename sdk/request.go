@@ -3,7 +3,6 @@ package sdk
 import (
 	"context"
 	"encoding/json"
-	"errors"
 )
 
 // Gateway names one of Taegis' GraphQL endpoints; a Region maps each to a URL.
@@ -87,19 +86,16 @@ func (o CallOptions) SelectionOr(def string) string {
 	return def
 }
 
-// errNotReady is returned until the transport is in place.
-var errNotReady = errors.New("sdk: transport not available")
-
 // Do runs one query or mutation and decodes the response's data object into out (a pointer to
 // a struct with a field per root field). When the server returns data and errors together, out
 // holds the partial data and the returned error is an *Errors.
 func (c *Client) Do(ctx context.Context, r Request, out any, opts ...Option) error {
-	return errNotReady
+	return c.do(ctx, r, out, opts)
 }
 
 // Subscribe runs a subscription over graphql-ws websockets and calls handle with each payload's
 // data object until the server completes, handle returns an error, or ctx ends.
 func (c *Client) Subscribe(ctx context.Context, r Request, handle func(data json.RawMessage) error,
 	opts ...Option) error {
-	return errNotReady
+	return c.subscribe(ctx, r, handle, opts)
 }

@@ -1,0 +1,167 @@
+package sdk
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+
+	graphql "github.com/hasura/go-graphql-client"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+)
+
+// do runs one query or mutation; see Do.
+func (c *Client) do(ctx context.Context, r Request, out any, opts []Option) error {
+	if c == nil || c.core == nil {
+		return errNilClient
+	}
+	o := Options(opts)
+	name, err := operationName(r)
+	if err != nil {
+		return err
+	}
+	region, err := c.core.endpoint(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.Field, err)
+	}
+	endpoint, err := region.URL(r.Gateway)
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.Field, err)
+	}
+	var gopts []graphql.Option
+	if name != "" {
+		gopts = append(gopts, graphql.OperationName(name))
+	}
+
+	ci := &callInfo{kind: r.Kind, tenant: c.tenant, headers: o.Headers}
+	if o.Tenant != "" {
+		ci.tenant = o.Tenant
+	}
+	if ci.kind == "" {
+		ci.kind = Query
+	}
+	gql := c.core.graphqlClient(endpoint)
+	for {
+		data, execErr := gql.ExecRaw(withCall(ctx, ci), r.Document, r.Variables, gopts...)
+		data, err := c.result(ctx, r, endpoint, ci, data, execErr)
+
+		// A token refused inside a 200 answer is replaced once, like an HTTP 401.
+		var errs *Errors
+		if errors.As(err, &errs) && errs.onlyUnauthenticated() && !ci.refreshed && isNull(data) {
+			ci.refreshed = true
+			if c.core.tokens.Invalidate(ci.token) {
+				continue
+			}
+		}
+
+		if out != nil && !isNull(data) {
+			if derr := json.Unmarshal(data, out); derr != nil && err == nil {
+				return fmt.Errorf("%s: decode the response from %s: %w", r.Field, endpoint, derr)
+			}
+		}
+		if err == nil && isNull(data) {
+			return fmt.Errorf("%s: the response from %s has neither data nor errors", r.Field,
+				endpoint)
+		}
+		return err
+	}
+}
+
+// result turns the executor's answer into the data to decode and the error to return.
+func (c *Client) result(ctx context.Context, r Request, endpoint string, ci *callInfo,
+	data []byte, execErr error) ([]byte, error) {
+	if execErr == nil {
+		return data, nil
+	}
+	var gerrs graphql.Errors
+	if !errors.As(execErr, &gerrs) || len(gerrs) == 0 {
+		return data, fmt.Errorf("%s: %w", r.Field, execErr)
+	}
+
+	var list []GraphQLError
+	for _, g := range gerrs {
+		inner := g.Unwrap()
+		if inner == nil {
+			list = append(list, convertError(g))
+			continue
+		}
+		// The executor's own error: the request did not get a GraphQL answer.
+		var nerr graphql.NetworkError
+		if errors.As(inner, &nerr) {
+			return c.httpFailure(r, endpoint, ci, nerr)
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: %w", r.Field, ctx.Err())
+		}
+		var uerr *url.Error
+		if errors.As(inner, &uerr) {
+			inner = uerr.Err
+		}
+		if code, _ := g.Extensions["code"].(string); code == graphql.ErrJsonDecode {
+			return nil, fmt.Errorf("%s: the answer from %s is not a GraphQL response: %w",
+				r.Field, endpoint, inner)
+		}
+		return nil, fmt.Errorf("%s: %s: %w", r.Field, endpoint, inner)
+	}
+	return data, c.newErrors(r.Field, 200, list, ci.tenant)
+}
+
+// httpFailure turns a non-success HTTP answer into *Errors when its body is a GraphQL errors
+// envelope (its data is decoded too), else into *HTTPError.
+func (c *Client) httpFailure(r Request, endpoint string, ci *callInfo,
+	nerr graphql.NetworkError) ([]byte, error) {
+	var env struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []GraphQLError  `json:"errors"`
+	}
+	if json.Unmarshal([]byte(nerr.Body()), &env) == nil && len(env.Errors) > 0 {
+		return env.Data, c.newErrors(r.Field, nerr.StatusCode(), env.Errors, ci.tenant)
+	}
+	e := &HTTPError{Status: nerr.StatusCode(), Body: excerpt(nerr.Body()), URL: endpoint,
+		Field: r.Field, Region: c.core.region.Name, RetryAfter: ci.retryAfter}
+	e.hint = hintFor(sentinelForStatus(e.Status), c.core.region, c.core.names, ci.tenant)
+	return nil, e
+}
+
+func (c *Client) newErrors(field string, status int, list []GraphQLError, tenant string) *Errors {
+	e := &Errors{List: list, Field: field, Region: c.core.region.Name, Status: status}
+	e.hint = hintFor(e.sentinel(), c.core.region, c.core.names, tenant)
+	return e
+}
+
+func convertError(g graphql.Error) GraphQLError {
+	out := GraphQLError{Message: g.Message, Path: g.Path, Extensions: g.Extensions}
+	for _, l := range g.Locations {
+		out.Locations = append(out.Locations, Location{Line: l.Line, Column: l.Column})
+	}
+	return out
+}
+
+func isNull(data []byte) bool {
+	d := bytes.TrimSpace(data)
+	return len(d) == 0 || bytes.Equal(d, []byte("null"))
+}
+
+// operationName parses r's document and returns its operation's name ("" for an anonymous
+// one). It fails, saying where, when the document does not parse, holds other than one
+// operation, or the operation's type is not r.Kind.
+func operationName(r Request) (string, error) {
+	doc, err := parser.ParseQuery(&ast.Source{Name: r.Field, Input: r.Document})
+	if err != nil {
+		return "", fmt.Errorf("%s: the operation document does not parse: %w (check the "+
+			"selection set)", r.Field, err)
+	}
+	if len(doc.Operations) != 1 {
+		return "", fmt.Errorf("%s: the document must hold exactly one operation, it holds %d",
+			r.Field, len(doc.Operations))
+	}
+	op := doc.Operations[0]
+	if r.Kind != "" && string(op.Operation) != string(r.Kind) {
+		return "", fmt.Errorf("%s: the document is a %s, the request says %s", r.Field,
+			op.Operation, r.Kind)
+	}
+	return op.Name, nil
+}

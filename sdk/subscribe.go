@@ -1,0 +1,305 @@
+package sdk
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+)
+
+// The legacy Apollo graphql-ws protocol (subscriptions-transport-ws): the sub-protocol name and
+// the message types this client sends and understands.
+const (
+	wsProtocol          = "graphql-ws"
+	wsConnectionInit    = "connection_init"
+	wsConnectionAck     = "connection_ack"
+	wsConnectionError   = "connection_error"
+	wsKeepAlive         = "ka"
+	wsStart             = "start"
+	wsStop              = "stop"
+	wsData              = "data"
+	wsError             = "error"
+	wsComplete          = "complete"
+	wsConnectionEnd     = "connection_terminate"
+	wsSubscriptionID    = "1"
+	wsCloseWriteTimeout = 2 * time.Second
+)
+
+// wsMessage is one graphql-ws message.
+type wsMessage struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+// subscribe runs one subscription as a finite stream; see Subscribe. The protocol is spoken
+// here rather than through hasura's SubscriptionClient because that client re-subscribes after
+// a dropped connection (which would restart an event query and deliver its pages twice), drops
+// data that arrives beside errors, and handles messages on separate goroutines by default.
+func (c *Client) subscribe(ctx context.Context, r Request, handle func(json.RawMessage) error,
+	opts []Option) error {
+	if c == nil || c.core == nil {
+		return errNilClient
+	}
+	if handle == nil {
+		return fmt.Errorf("%s: Subscribe needs a handler", r.Field)
+	}
+	o := Options(opts)
+	name, err := operationName(r)
+	if err != nil {
+		return err
+	}
+	region, err := c.core.endpoint(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.Field, err)
+	}
+	endpoint, err := region.WebsocketURL(r.Gateway)
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.Field, err)
+	}
+	tenant := c.tenant
+	if o.Tenant != "" {
+		tenant = o.Tenant
+	}
+	start, err := json.Marshal(map[string]any{
+		"query": r.Document, "variables": r.Variables, "operationName": name,
+	})
+	if err != nil {
+		return fmt.Errorf("%s: encode the variables: %w", r.Field, err)
+	}
+
+	s := &stream{c: c, field: r.Field, url: endpoint, tenant: tenant, headers: o.Headers}
+	for {
+		err := s.run(ctx, start, handle)
+		var errs *Errors
+		if s.refused && !s.refreshed && (errors.As(err, &errs) && errs.onlyUnauthenticated() ||
+			errors.Is(err, ErrUnauthorized)) {
+			s.refreshed = true
+			if c.core.tokens.Invalidate(s.token) {
+				continue
+			}
+		}
+		return err
+	}
+}
+
+// stream is one subscription's connection state.
+type stream struct {
+	c       *Client
+	field   string
+	url     string
+	tenant  string
+	headers map[string]string
+
+	token     string
+	refused   bool // the server refused the connection before the subscription started
+	refreshed bool
+}
+
+// run connects, subscribes and reads until complete.
+func (s *stream) run(ctx context.Context, start []byte, handle func(json.RawMessage) error) error {
+	s.refused = false
+	conn, err := s.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.CloseNow()
+
+	if err := wsjson.Write(ctx, conn, wsMessage{Type: wsConnectionInit,
+		Payload: json.RawMessage(`{}`)}); err != nil {
+		return s.connErr(ctx, "send connection_init", err)
+	}
+	if err := s.awaitAck(ctx, conn); err != nil {
+		return err
+	}
+	if err := wsjson.Write(ctx, conn, wsMessage{ID: wsSubscriptionID, Type: wsStart,
+		Payload: start}); err != nil {
+		return s.connErr(ctx, "send start", err)
+	}
+
+	var frameErrs []GraphQLError
+	for {
+		var m wsMessage
+		if err := wsjson.Read(ctx, conn, &m); err != nil {
+			return s.connErr(ctx, "the connection ended before the subscription completed", err)
+		}
+		switch m.Type {
+		case wsData:
+			var p struct {
+				Data   json.RawMessage `json:"data"`
+				Errors []GraphQLError  `json:"errors"`
+			}
+			if err := json.Unmarshal(m.Payload, &p); err != nil {
+				s.stop(conn)
+				return fmt.Errorf("%s: a data message from %s is not GraphQL JSON: %w", s.field,
+					s.url, err)
+			}
+			frameErrs = append(frameErrs, p.Errors...)
+			if !isNull(p.Data) {
+				if err := handle(p.Data); err != nil {
+					s.stop(conn)
+					return fmt.Errorf("%s: %w", s.field, err)
+				}
+			}
+		case wsError:
+			s.stop(conn)
+			return s.c.newErrors(s.field, http.StatusOK, append(frameErrs,
+				payloadErrors(m.Payload)...), s.tenant)
+		case wsComplete:
+			s.end(conn)
+			if len(frameErrs) > 0 {
+				return s.c.newErrors(s.field, http.StatusOK, frameErrs, s.tenant)
+			}
+			return nil
+		}
+		// ka, a late connection_ack and messages of unknown types carry nothing to deliver.
+	}
+}
+
+// dial opens the websocket with the graphql-ws, access-token and x-tenant-context
+// sub-protocols and the usual headers, retrying refusals that are safe to retry.
+func (s *stream) dial(ctx context.Context) (*websocket.Conn, error) {
+	core := s.c.core
+	retry := core.retry
+	deadline := time.Now().Add(retry.MaxTime)
+	for attempt := 0; ; attempt++ {
+		tok, err := core.tokens.Token(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.field, err)
+		}
+		s.token = tok
+		h := core.headers.Clone()
+		h.Del("Content-Type")
+		h.Set("Authorization", "Bearer "+tok)
+		protocols := []string{wsProtocol, "access-token-" + tok}
+		if s.tenant != "" {
+			h.Set("X-Tenant-Context", s.tenant)
+			protocols = append(protocols, "x-tenant-context-"+s.tenant)
+		}
+		for name, value := range s.headers {
+			h.Set(name, value)
+		}
+
+		conn, resp, err := websocket.Dial(ctx, s.url, &websocket.DialOptions{
+			HTTPClient: core.plain, HTTPHeader: h, Subprotocols: protocols,
+		})
+		if err == nil {
+			if p := conn.Subprotocol(); p != "" && p != wsProtocol {
+				conn.Close(websocket.StatusProtocolError, "graphql-ws expected")
+				return nil, fmt.Errorf("%s: %s chose websocket sub-protocol %q; this client "+
+					"speaks %s", s.field, s.url, p, wsProtocol)
+			}
+			conn.SetReadLimit(core.maxMsg)
+			return conn, nil
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: %w", s.field, ctx.Err())
+		}
+
+		status := 0
+		var body []byte
+		if resp != nil {
+			status = resp.StatusCode
+			if resp.Body != nil {
+				body, _ = io.ReadAll(io.LimitReader(resp.Body, maxBodyExcerpt))
+				resp.Body.Close()
+			}
+		}
+		if status == http.StatusUnauthorized && !s.refreshed {
+			s.refreshed = true
+			if core.tokens.Invalidate(tok) {
+				continue
+			}
+		}
+		retryable := status == 0 || retryableStatus(Subscription, status)
+		delay := retry.backoff(attempt)
+		if resp != nil {
+			if ra, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+				delay = ra
+			}
+		}
+		if retryable && retry.MaxTime >= 0 && !time.Now().Add(delay).After(deadline) {
+			if sleep(ctx, delay) != nil {
+				return nil, fmt.Errorf("%s: %w", s.field, ctx.Err())
+			}
+			continue
+		}
+		if status == 0 {
+			return nil, fmt.Errorf("%s: connect to %s: %w", s.field, s.url, err)
+		}
+		e := &HTTPError{Status: status, Body: excerpt(string(body)), URL: s.url,
+			Field: s.field, Region: core.region.Name}
+		e.hint = hintFor(sentinelForStatus(status), core.region, core.names, s.tenant)
+		return nil, e
+	}
+}
+
+// awaitAck reads until the server acknowledges connection_init.
+func (s *stream) awaitAck(ctx context.Context, conn *websocket.Conn) error {
+	for {
+		var m wsMessage
+		if err := wsjson.Read(ctx, conn, &m); err != nil {
+			return s.connErr(ctx, "wait for connection_ack", err)
+		}
+		switch m.Type {
+		case wsConnectionAck:
+			return nil
+		case wsConnectionError, wsError:
+			s.refused = true
+			return s.c.newErrors(s.field, http.StatusOK, payloadErrors(m.Payload), s.tenant)
+		}
+	}
+}
+
+// connErr describes a failed read or write, or the context's end.
+func (s *stream) connErr(ctx context.Context, what string, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("%s: %w", s.field, ctx.Err())
+	}
+	if st := websocket.CloseStatus(err); st != -1 {
+		return fmt.Errorf("%s: %s: %s closed the websocket (status %d)", s.field, what, s.url,
+			st)
+	}
+	return fmt.Errorf("%s: %s: %w", s.field, what, err)
+}
+
+// stop asks the server to end the subscription and closes the connection.
+func (s *stream) stop(conn *websocket.Conn) {
+	ctx, cancel := context.WithTimeout(context.Background(), wsCloseWriteTimeout)
+	defer cancel()
+	_ = wsjson.Write(ctx, conn, wsMessage{ID: wsSubscriptionID, Type: wsStop})
+	s.end(conn)
+}
+
+// end terminates the protocol and closes the connection normally.
+func (s *stream) end(conn *websocket.Conn) {
+	ctx, cancel := context.WithTimeout(context.Background(), wsCloseWriteTimeout)
+	defer cancel()
+	_ = wsjson.Write(ctx, conn, wsMessage{Type: wsConnectionEnd})
+	_ = conn.Close(websocket.StatusNormalClosure, "")
+}
+
+// payloadErrors reads an error or connection_error payload: one error object, a list of them,
+// or a bare string.
+func payloadErrors(p json.RawMessage) []GraphQLError {
+	var list []GraphQLError
+	if json.Unmarshal(p, &list) == nil && len(list) > 0 {
+		return list
+	}
+	var one GraphQLError
+	if json.Unmarshal(p, &one) == nil && one.Message != "" {
+		return []GraphQLError{one}
+	}
+	var msg string
+	if json.Unmarshal(p, &msg) == nil && msg != "" {
+		return []GraphQLError{{Message: msg}}
+	}
+	return []GraphQLError{{Message: "the server reported an error without a message: " +
+		excerpt(string(p))}}
+}
