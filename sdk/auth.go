@@ -32,11 +32,11 @@ type tokenProvider struct {
 	mu      sync.Mutex
 	current CachedToken
 
-	static       string       // a fixed token; never refreshed
-	cacheKey     string       // region name, or "universal" for universal auth
-	cache        *TokenCache  // nil: no file cache
-	clientID     string       // client credentials; empty when not configured
-	clientSecret string       // never logged, never in an error
+	static       string      // a fixed token; never refreshed
+	cacheKey     string      // region name, or "universal" for universal auth
+	cache        *TokenCache // nil: no file cache
+	clientID     string      // client credentials; empty when not configured
+	clientSecret string      // never logged, never in an error
 	authBase     func(context.Context) (string, error)
 	httpClient   *http.Client // plain client for the token endpoints
 	device       func(DeviceAuthorization) error

@@ -169,7 +169,7 @@ func New(cfg Config) (*Client, error) {
 	c.retry = cfg.Retry.withDefaults()
 	c.exec = &http.Client{
 		Transport: &transport{base: base, tokens: c.tokens, headers: c.headers,
-			retry: c.retry, now: time.Now},
+			retry: c.retry, now: time.Now, sleep: sleep},
 		Timeout: c.plain.Timeout,
 		Jar:     c.plain.Jar,
 	}

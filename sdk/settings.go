@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -104,12 +105,17 @@ func (s *Settings) Save() error {
 	if s.path == "" {
 		return errors.New("save settings: no path; load them with LoadSettings first")
 	}
-	data, err := yaml.Marshal(s)
-	if err != nil {
+	var buf bytes.Buffer
+	buf.WriteString("# gotaegis settings; edit with gotaegis configure.\n")
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(s); err != nil {
 		return fmt.Errorf("save settings: %w", err)
 	}
-	header := []byte("# gotaegis settings; edit with gotaegis configure.\n")
-	if err := writeFileAtomic(s.path, append(header, data...), 0o600); err != nil {
+	if err := enc.Close(); err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	if err := writeFileAtomic(s.path, buf.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("save settings: %w", err)
 	}
 	return nil

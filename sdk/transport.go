@@ -44,6 +44,7 @@ type transport struct {
 	headers http.Header // fixed headers for every request
 	retry   RetryPolicy
 	now     func() time.Time
+	sleep   func(context.Context, time.Duration) error
 }
 
 // RoundTrip sends req, retrying as the policy and the operation's kind allow.
@@ -115,7 +116,7 @@ func (t *transport) wait(ctx context.Context, deadline time.Time, d time.Duratio
 	if t.retry.MaxTime < 0 || t.now().Add(d).After(deadline) {
 		return false
 	}
-	return sleep(ctx, d) == nil
+	return t.sleep(ctx, d) == nil
 }
 
 // prepare returns a copy of req with a fresh body and every header set.
