@@ -1,0 +1,158 @@
+"""Measure a Jupyter kernel through jupyter_client, as a Jupyter front end talks to it.
+
+For the kernelspec named on the command line this reports, as one JSON object on stdout:
+
+  startup_ms   start-up: from asking jupyter_client to start the kernel to the first
+               kernel_info_reply (median and p99 over --starts runs; each run a new kernel)
+  execute_ms   round trip of one execute_request of CODE to its execute_reply (median and p99
+               over --runs requests on one kernel, after --warmup requests)
+
+Run it with Debian's python3, which has jupyter_client, and JUPYTER_PATH set so that the
+kernelspec is found.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from queue import Empty
+
+from jupyter_client.manager import KernelManager
+
+TIMEOUT = 60.0
+RETRY = 0.005
+QUIET = 0.3
+
+
+def percentile(values, p):
+    """The nearest-rank p-th percentile of values."""
+    ordered = sorted(values)
+    rank = max(1, int(round(p / 100.0 * len(ordered) + 0.5)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def summary(values):
+    return {
+        "n": len(values),
+        "median": statistics.median(values),
+        "p99": percentile(values, 99),
+        "min": min(values),
+        "max": max(values),
+    }
+
+
+def reply_to(client, msg_id):
+    """Wait for the shell reply whose parent is msg_id, dropping any other."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("no reply to %s within %.0f s" % (msg_id, TIMEOUT))
+        msg = client.get_shell_msg(timeout=left)
+        if msg["parent_header"].get("msg_id") == msg_id:
+            return msg
+
+
+def drain_until_idle(client, msg_id):
+    """Read IOPub until the kernel reports idle for msg_id."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("no idle status for %s within %.0f s" % (msg_id, TIMEOUT))
+        msg = client.get_iopub_msg(timeout=left)
+        if (msg["parent_header"].get("msg_id") == msg_id
+                and msg["msg_type"] == "status"
+                and msg["content"].get("execution_state") == "idle"):
+            return
+
+
+def start(kernel_name):
+    """Start a kernel and wait for its first kernel_info_reply; return it and the seconds."""
+    t0 = time.perf_counter()
+    km = KernelManager(kernel_name=kernel_name)
+    km.start_kernel()
+    client = km.client()
+    client.start_channels()
+    # Requests sent before the kernel has bound its sockets may be lost, so ask again every
+    # RETRY seconds; the answer comes as soon as the kernel can give it, so the figure is late
+    # by the time to send one request at most, not by RETRY.
+    sent = set()
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        if time.monotonic() > deadline:
+            raise TimeoutError("no kernel_info_reply within %.0f s" % TIMEOUT)
+        sent.add(client.kernel_info())
+        try:
+            reply = client.get_shell_msg(timeout=RETRY)
+        except Empty:
+            continue
+        if reply["parent_header"].get("msg_id") in sent:
+            break
+    elapsed = time.perf_counter() - t0
+    if reply["content"].get("status") != "ok":
+        raise RuntimeError("kernel_info_reply: %s" % reply["content"])
+    # Let the kernel answer the other requests, and read the answers, before measuring more.
+    quiet(client)
+    return km, client, elapsed
+
+
+def quiet(client):
+    """Read the shell and IOPub channels until each has been silent for QUIET seconds."""
+    for get in (client.get_shell_msg, client.get_iopub_msg):
+        while True:
+            try:
+                get(timeout=QUIET)
+            except Empty:
+                break
+
+
+def stop(km, client):
+    client.stop_channels()
+    km.shutdown_kernel(now=False)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("kernel", help="kernelspec name")
+    ap.add_argument("code", help="the cell to execute, e.g. 'x := 1'")
+    ap.add_argument("--starts", type=int, default=10)
+    ap.add_argument("--runs", type=int, default=300)
+    ap.add_argument("--warmup", type=int, default=30)
+    args = ap.parse_args()
+
+    startups = []
+    for _ in range(args.starts):
+        km, client, elapsed = start(args.kernel)
+        startups.append(elapsed * 1000)
+        stop(km, client)
+
+    km, client, _ = start(args.kernel)
+    try:
+        rounds = []
+        for i in range(args.warmup + args.runs):
+            t0 = time.perf_counter()
+            msg_id = client.execute(args.code)
+            reply = reply_to(client, msg_id)
+            elapsed = time.perf_counter() - t0
+            if reply["content"].get("status") != "ok":
+                raise RuntimeError("execute_reply to %r: %s" % (args.code, reply["content"]))
+            drain_until_idle(client, msg_id)
+            if i >= args.warmup:
+                rounds.append(elapsed * 1000)
+    finally:
+        stop(km, client)
+
+    json.dump({"kernel": args.kernel, "client": "jupyter_client", "code": args.code,
+               "startup_ms": summary(startups), "execute_ms": summary(rounds)}, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception as e:  # one clear line for the bench script, not a traceback
+        sys.stderr.write("bench_kernel.py: %s: %s\n" % (type(e).__name__, e))
+        sys.exit(1)
