@@ -1,3 +1,0 @@
-package sdk
-
-//go:generate go run ./gen -schema ../schema -out .
