@@ -5,7 +5,7 @@ var defaultLogical = map[string][]string{
 	"ip": {
 		"source_address", "destination_address", "ip_address", "source_ip_address",
 		"destination_ip_address", "target_address", "target_ip_address", "sender_ip",
-		"receiver_ip", "nat_source_address", "nat_destination_address",
+		"receiver_ip", "nat_source_address", "nat_destination_address", "answers",
 	},
 	"domain": {
 		"query_name", "domain", "domain_name", "host", "uri_host", "fqdn",
