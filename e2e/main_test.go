@@ -17,7 +17,9 @@ var harness struct {
 	root string   // module root
 	bin  string   // the gotaegis binary built for this run
 	env  []string // environment in which Jupyter finds only the scratch kernelspec
-	err  error    // why the harness could not be prepared
+	err  error    // why the binary could not be built or its kernelspec installed
+	// noKernel is why the binary cannot run as a kernel, when it cannot.
+	noKernel error
 }
 
 func TestMain(m *testing.M) {
@@ -27,6 +29,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	harness.err = prepare(tmp)
+	if harness.err == nil {
+		harness.noKernel = checkKernel()
+	}
 	code := m.Run()
 	os.RemoveAll(tmp)
 	os.Exit(code)
@@ -89,18 +94,33 @@ func prepare(tmp string) error {
 	if out, err := install.CombinedOutput(); err != nil {
 		return fmt.Errorf("gotaegis kernelspec install: %w\n%s", err, out)
 	}
-	// The kernel subcommand is what Jupyter will run; find out now if this build lacks it.
+	return nil
+}
+
+// checkKernel finds out whether the binary has the kernel subcommand that Jupyter runs.
+func checkKernel() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
 	help := exec.CommandContext(ctx, harness.bin, "kernel", "--help")
 	help.Env = harness.env
 	out, err := help.CombinedOutput()
 	if err != nil || !bytes.Contains(out, []byte("Usage:\n  gotaegis kernel")) {
-		return fmt.Errorf("this gotaegis build has no working kernel subcommand: %v\n%s", err, out)
+		return fmt.Errorf("this gotaegis build has no kernel subcommand: %v\n%s", err, out)
 	}
 	return nil
 }
 
-// setup fails the test when the harness could not be prepared.
+// setup fails the test when the binary is not built or cannot run as a kernel.
 func setup(t *testing.T) {
+	t.Helper()
+	setupBinary(t)
+	if harness.noKernel != nil {
+		t.Fatalf("e2e harness: %v", harness.noKernel)
+	}
+}
+
+// setupBinary fails the test when the binary could not be built and its kernelspec installed.
+func setupBinary(t *testing.T) {
 	t.Helper()
 	if harness.err != nil {
 		t.Fatalf("e2e harness: %v", harness.err)
@@ -142,10 +162,17 @@ func python(t *testing.T, modules ...string) string {
 // timeout. It returns standard output.
 func run(t *testing.T, timeout time.Duration, dir, name string, args ...string) string {
 	t.Helper()
+	return runEnv(t, harness.env, timeout, dir, name, args...)
+}
+
+// runEnv is run in the environment env.
+func runEnv(t *testing.T, env []string, timeout time.Duration, dir, name string,
+	args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = harness.env
+	cmd.Env = env
 	cmd.Dir = dir
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer

@@ -1,0 +1,93 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestKernelspecCommands runs the binary's own install, list and remove against Debian's
+// jupyter kernelspec list.
+func TestKernelspecCommands(t *testing.T) {
+	setupBinary(t)
+	jk := tool(t, "/usr/bin/jupyter-kernelspec", "jupyter-client")
+	prefix := t.TempDir()
+	kernels := filepath.Join(prefix, "share", "jupyter", "kernels")
+
+	out := run(t, 30*time.Second, "", harness.bin, "kernelspec", "install", "--prefix", prefix,
+		"--name", "gotaegis-eu", "--display-name", "Go (Taegis EU)",
+		"--env", "TAEGIS_REGION=echo", "--env", "GOTAEGIS_LOG=info")
+	if !strings.Contains(out, filepath.Join(kernels, "gotaegis-eu")) {
+		t.Fatalf("install said %q, want the directory it wrote", out)
+	}
+
+	// jupyter finds both the harness's kernelspec and this one when its path holds both.
+	both := withEnv(harness.env, "JUPYTER_PATH",
+		filepath.Join(prefix, "share", "jupyter")+string(os.PathListSeparator)+
+			getEnv(harness.env, "JUPYTER_PATH"))
+	var listed struct {
+		Kernelspecs map[string]struct {
+			ResourceDir string `json:"resource_dir"`
+			Spec        struct {
+				Argv          []string          `json:"argv"`
+				DisplayName   string            `json:"display_name"`
+				InterruptMode string            `json:"interrupt_mode"`
+				Env           map[string]string `json:"env"`
+			} `json:"spec"`
+		} `json:"kernelspecs"`
+	}
+	if err := json.Unmarshal([]byte(runEnv(t, both, 30*time.Second, "", jk, "list", "--json")),
+		&listed); err != nil {
+		t.Fatal(err)
+	}
+	eu, ok := listed.Kernelspecs["gotaegis-eu"]
+	if !ok {
+		t.Fatalf("jupyter kernelspec list lacks gotaegis-eu: %+v", listed)
+	}
+	if _, ok := listed.Kernelspecs["gotaegis"]; !ok {
+		t.Fatalf("jupyter kernelspec list lacks gotaegis: %+v", listed)
+	}
+	if eu.Spec.Argv[0] != harness.bin || eu.Spec.Argv[1] != "kernel" ||
+		eu.Spec.DisplayName != "Go (Taegis EU)" || eu.Spec.InterruptMode != "message" ||
+		eu.Spec.Env["TAEGIS_REGION"] != "echo" || eu.Spec.Env["GOTAEGIS_LOG"] != "info" {
+		t.Fatalf("jupyter reads gotaegis-eu as %+v", eu.Spec)
+	}
+
+	list := runEnv(t, both, 30*time.Second, "", harness.bin, "kernelspec", "list")
+	for _, want := range []string{"gotaegis-eu", "Go (Taegis EU)", eu.ResourceDir} {
+		if !strings.Contains(list, want) {
+			t.Errorf("gotaegis kernelspec list lacks %q:\n%s", want, list)
+		}
+	}
+	if strings.Contains(list, "python3") {
+		t.Errorf("gotaegis kernelspec list shows other kernels without --all:\n%s", list)
+	}
+
+	runEnv(t, both, 30*time.Second, "", harness.bin, "kernelspec", "remove", "gotaegis-eu")
+	if _, err := os.Stat(eu.ResourceDir); !os.IsNotExist(err) {
+		t.Fatalf("%s survived remove: %v", eu.ResourceDir, err)
+	}
+}
+
+func getEnv(env []string, key string) string {
+	for _, kv := range env {
+		if k, v, _ := strings.Cut(kv, "="); k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// withEnv is env with key set to value.
+func withEnv(env []string, key, value string) []string {
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if k, _, _ := strings.Cut(kv, "="); k != key {
+			out = append(out, kv)
+		}
+	}
+	return append(out, key+"="+value)
+}
