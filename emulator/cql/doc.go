@@ -43,7 +43,9 @@
 // A path descends into maps and into every element of arrays; a comparison holds when ANY
 // value the path reaches satisfies it. A record may also hold a flattened key
 // ("metadata.title" as one key), which is tried first. A logical field holds when any of
-// its fields does. A missing field, a JSON null and an empty array are NULL, and no
+// its fields does. An alias (Options.Aliases; AlertAliases for alert searches, where
+// severity stands for metadata.severity) works the same way for a plain name, in
+// conditions and in pipes. A missing field, a JSON null and an empty array are NULL, and no
 // comparison holds on NULL.
 //
 // The negated tests are exact negations of the positive ones: a != v is NOT (a = v),
@@ -74,7 +76,7 @@
 // head N keeps the first N rows and tail N the last N. sort orders by its keys, stably:
 // numbers numerically, text case-insensitively, and nulls last in either direction.
 // aggregate count by a, b returns one row per distinct (a, b) with keys "a", "b" and
-// "count" (int64), highest count first and ties in order of first appearance; a field
+// "count" (int64), grouping exact values (case matters), highest count first and ties in order of first appearance; a field
 // with several values counts the record once per value, a missing one groups as null.
 // aggregate count without by returns one row {count}.
 //

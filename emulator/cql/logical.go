@@ -37,3 +37,26 @@ func DefaultLogical() map[string][]string {
 	}
 	return out
 }
+
+// AlertAliases returns a fresh copy of the short field names alert searches use, mapped to
+// where Alert2 records hold them: severity >= 0.6 reads metadata.severity. Each lists its
+// own name first, so a record with a top-level field of that name still matches. Pass it,
+// changed or not, in Options.Aliases.
+func AlertAliases() map[string][]string {
+	m := map[string][]string{}
+	for _, f := range []string{"title", "description", "severity", "confidence", "created_at"} {
+		m[f] = []string{f, "metadata." + f}
+	}
+	for name, target := range map[string]string{
+		"detector":     "metadata.creator.detector.detector_id",
+		"detector_id":  "metadata.creator.detector.detector_id",
+		"entity":       "entities.entities",
+		"entities":     "entities.entities",
+		"tenant":       "tenant_id",
+		"resolution":   "status",
+		"technique_id": "attack_technique_ids",
+	} {
+		m[name] = []string{name, target}
+	}
+	return m
+}

@@ -101,6 +101,7 @@ func notNil(v any) bool { return v != nil }
 // regular expressions once.
 type compiler struct {
 	logical map[string][]string
+	aliases map[string][]string
 }
 
 func (c *compiler) compile(e Expr) (predicate, error) {
@@ -154,11 +155,19 @@ func (c *compiler) compile(e Expr) (predicate, error) {
 	return nil, fmt.Errorf("unknown condition %T", e)
 }
 
-// paths resolves a field to the record paths it stands for: itself, or for a logical field
-// every field of its kind.
+// paths resolves a field to the record paths it stands for: itself, the targets of its
+// alias, or for a logical field every field of its kind.
 func (c *compiler) paths(f Field) ([]path, error) {
 	if !f.Logical() {
-		return []path{newPath(f.Path)}, nil
+		names, ok := c.aliases[f.Path]
+		if !ok {
+			return []path{newPath(f.Path)}, nil
+		}
+		paths := make([]path, len(names))
+		for i, n := range names {
+			paths[i] = newPath(n)
+		}
+		return paths, nil
 	}
 	names, ok := c.logical[strings.ToLower(f.Path[1:])]
 	if !ok || len(names) == 0 {

@@ -370,3 +370,41 @@ func TestRunLeavesInputAlone(t *testing.T) {
 		t.Error("Run reordered its input")
 	}
 }
+
+func TestAliases(t *testing.T) {
+	alerts := loadRecords(t, "alerts")
+	opts := Options{Now: fixedNow, Aliases: AlertAliases()}
+	tests := []struct {
+		query, want string
+	}{
+		{"FROM alert WHERE severity >= 0.6 AND status = 'OPEN' AND investigation_ids IS NULL " +
+			"EARLIEST=-1d | head 5", "al1 al3"},
+		{"title = 'DNS to known bad domain'", "al3"},
+		{"detector = 'app:event-filter'", "al1 al2"},
+		{"entity CONTAINS 'evil'", "al3"},
+		{"tenant = '22222'", "al3"},
+		{"created_at < '2024-06-01T00:00:00Z'", "al2"},
+		{"severity IS NULL", ""},
+		{"| sort -severity", "al1 al3 al2"},
+		{"resolution != 'OPEN'", "al2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			if got := ids(mustParse(t, tt.query, opts).Run(alerts)); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+
+	agg := mustParse(t, "| aggregate count by title", opts).Run(alerts)
+	want := []map[string]any{
+		{"title": "Suspicious PowerShell", "count": int64(2)},
+		{"title": "DNS to known bad domain", "count": int64(1)},
+	}
+	if !reflect.DeepEqual(agg, want) {
+		t.Errorf("aggregate by alias: got %v, want %v", agg, want)
+	}
+	if got := ids(mustParse(t, "severity >= 0.6").Run(alerts)); got != "" {
+		t.Errorf("without aliases severity is a plain field: got %q", got)
+	}
+}

@@ -150,16 +150,29 @@ func (p *parser) parseAggregate() ([]Field, error) {
 // stage is a pipe ready to run.
 type stage struct {
 	Pipe
-	paths []path // sort keys or group-by fields
+	// paths holds, per sort key or group-by field, the record paths it reads: the field
+	// itself, or the targets of its alias.
+	paths [][]path
 }
 
-func newStage(pp Pipe) stage {
+func newStage(pp Pipe, aliases map[string][]string) stage {
 	s := stage{Pipe: pp}
+	add := func(f Field) {
+		names, ok := aliases[f.Path]
+		if !ok {
+			names = []string{f.Path}
+		}
+		ps := make([]path, len(names))
+		for i, n := range names {
+			ps[i] = newPath(n)
+		}
+		s.paths = append(s.paths, ps)
+	}
 	for _, k := range pp.Keys {
-		s.paths = append(s.paths, newPath(k.Field.Path))
+		add(k.Field)
 	}
 	for _, f := range pp.By {
-		s.paths = append(s.paths, newPath(f.Path))
+		add(f)
 	}
 	return s
 }
@@ -177,17 +190,22 @@ func (s *stage) run(rows []map[string]any) []map[string]any {
 	return s.aggregate(rows)
 }
 
-// first returns the first non-null value p reaches in rec, or nil.
-func first(p *path, rec map[string]any) any {
+// first returns the first non-null value the paths reach in rec, or nil.
+func first(paths []path, rec map[string]any) any {
 	var got any
-	p.walk(rec, 0, func(v any) bool {
+	found := func(v any) bool {
 		if v == nil {
 			return false
 		}
 		got = v
 		return true
-	})
-	return got
+	}
+	for i := range paths {
+		if paths[i].walk(rec, 0, found) {
+			return got
+		}
+	}
+	return nil
 }
 
 func (s *stage) sort(rows []map[string]any) []map[string]any {
@@ -195,7 +213,7 @@ func (s *stage) sort(rows []map[string]any) []map[string]any {
 	for i, r := range rows {
 		keys[i] = make([]any, len(s.paths))
 		for j := range s.paths {
-			keys[i][j] = sortKey(first(&s.paths[j], r))
+			keys[i][j] = sortKey(first(s.paths[j], r))
 		}
 	}
 	idx := make([]int, len(rows))
@@ -335,7 +353,7 @@ func (s *stage) aggregate(rows []map[string]any) []map[string]any {
 	for _, r := range rows {
 		values := make([][]any, len(s.paths))
 		for j := range s.paths {
-			values[j] = all(&s.paths[j], r)
+			values[j] = all(s.paths[j], r)
 		}
 		forEachCombination(values, &combo, func(c []any) {
 			key.Reset()
@@ -365,15 +383,18 @@ func (s *stage) aggregate(rows []map[string]any) []map[string]any {
 	return out
 }
 
-// all returns every non-null value p reaches in rec, or [nil] when there is none.
-func all(p *path, rec map[string]any) []any {
+// all returns every non-null value the paths reach in rec, or [nil] when there is none.
+func all(paths []path, rec map[string]any) []any {
 	var got []any
-	p.walk(rec, 0, func(v any) bool {
+	collect := func(v any) bool {
 		if v != nil {
 			got = append(got, v)
 		}
 		return false
-	})
+	}
+	for i := range paths {
+		paths[i].walk(rec, 0, collect)
+	}
 	if len(got) == 0 {
 		return []any{nil}
 	}

@@ -25,6 +25,12 @@ type Options struct {
 	// fields it stands for. Nil means DefaultLogical(). A map given here replaces the
 	// default entirely; to extend it, start from a copy of DefaultLogical().
 	Logical map[string][]string
+	// Aliases maps a field name, exactly as a query writes it, to the record paths it
+	// stands for, in conditions and in pipes: {"severity": {"metadata.severity"}} lets an
+	// alert search say severity >= 0.6 over Alert2 records. The targets replace the name;
+	// list the name among them to keep reading it too. Nil means no aliases; AlertAliases
+	// has the ones alert searches use.
+	Aliases map[string][]string
 	// Now is the instant relative EARLIEST and LATEST values count from when Match and
 	// Run apply the time window. Zero means the time of the Parse call.
 	Now time.Time
@@ -77,13 +83,13 @@ func Parse(src string, opts ...Options) (*Query, error) {
 	}
 	q := &Query{ast: *a, typeField: o.TypeField}
 	if a.where != nil {
-		c := &compiler{logical: lowerKeys(o.Logical)}
+		c := &compiler{logical: lowerKeys(o.Logical), aliases: o.Aliases}
 		if q.where, err = c.compile(a.where); err != nil {
 			return nil, err
 		}
 	}
 	for _, p := range a.pipes {
-		q.stages = append(q.stages, newStage(p))
+		q.stages = append(q.stages, newStage(p, o.Aliases))
 	}
 	for _, f := range o.TimeFields {
 		q.timePaths = append(q.timePaths, newPath(f))
