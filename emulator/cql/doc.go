@@ -74,11 +74,12 @@
 // # Pipes
 //
 // head N keeps the first N rows and tail N the last N. sort orders by its keys, stably:
-// numbers numerically, text case-insensitively, and nulls last in either direction.
-// aggregate count by a, b returns one row per distinct (a, b) with keys "a", "b" and
-// "count" (int64), grouping exact values (case matters), highest count first and ties in order of first appearance; a field
-// with several values counts the record once per value, a missing one groups as null.
-// aggregate count without by returns one row {count}.
+// numbers numerically, times (RFC 3339 text, epoch numbers, {seconds}) chronologically,
+// text case-insensitively, and nulls last in either direction. aggregate count by a, b
+// returns one row per distinct (a, b) with keys "a", "b" and "count" (int64), grouping
+// exact values (case matters), highest count first and ties in order of first appearance;
+// a field with several values counts the record once per value, a missing one groups as
+// null. aggregate count without by returns one row {count}, also over no records.
 //
 // # Errors
 //

@@ -408,3 +408,21 @@ func TestAliases(t *testing.T) {
 		t.Errorf("without aliases severity is a plain field: got %q", got)
 	}
 }
+
+// TestConcurrentRun runs one query from several goroutines, as the emulator does for
+// concurrent searches; -race reports any shared state.
+func TestConcurrentRun(t *testing.T) {
+	recs := loadRecords(t, "events")
+	q := mustParse(t, `FROM process, netflow WHERE @ip IN ('10.0.0.5') OR commandline `+
+		`MATCHES_REGEX 'exe' EARLIEST=-1d | sort -timestamp | aggregate count by host_id`)
+	want := q.Run(recs)
+	done := make(chan []map[string]any)
+	for range 4 {
+		go func() { done <- q.Run(recs) }()
+	}
+	for range 4 {
+		if got := <-done; !reflect.DeepEqual(got, want) {
+			t.Errorf("concurrent Run = %v, want %v", got, want)
+		}
+	}
+}
