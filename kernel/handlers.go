@@ -33,6 +33,13 @@ func (k *Kernel) handle(s *socket, req Message) (after func()) {
 	case "kernel_info_request":
 		k.reply(s, req, "kernel_info_reply", k.kernelInfo())
 	case "execute_request":
+		if s == k.socks.control {
+			// Cells run one at a time on shell; running one here would race with it and
+			// block interrupts behind it.
+			k.reply(s, req, "execute_reply", errorContent("BadRequest",
+				"execute_request goes on the shell channel, not control"))
+			return nil
+		}
 		return k.execute(s, req)
 	case "complete_request":
 		k.complete(s, req)

@@ -1,8 +1,10 @@
 package kernel_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -142,6 +144,25 @@ type harness struct {
 	c      *client.Client
 	info   kernel.ConnectionInfo
 	runErr chan error
+	logs   *logBuffer
+}
+
+// logBuffer collects the kernel's log lines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 // startKernel serves a kernel on fresh ports (or Unix sockets) with data in dataDir.
@@ -152,12 +173,17 @@ func startKernel(t *testing.T, transport, dataDir string, opts kernel.Options) *
 		t.Fatal(err)
 	}
 	opts.DataDir = dataDir
+	logs := &logBuffer{}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{
+			Level: slog.LevelDebug}))
+	}
 	e := newFakeEngine()
 	k, err := kernel.New(info, e, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{k: k, engine: e, info: info, runErr: make(chan error, 1)}
+	h := &harness{k: k, engine: e, info: info, runErr: make(chan error, 1), logs: logs}
 	go func() { h.runErr <- k.Run(context.Background()) }()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
