@@ -11,15 +11,15 @@ type Pos struct {
 	Line, Col int
 }
 
-// Expr is one node of a WHERE condition: *Logical, *Not, *Compare or *IsNull. Its String
+// Expr is one node of a WHERE condition: *Chain, *Not, *Compare or *IsNull. Its String
 // is the normalised CQL text of the node.
 type Expr interface {
 	String() string
 	exprNode()
 }
 
-// Logical is a chain of conditions joined by And (true) or by OR (false).
-type Logical struct {
+// Chain is two or more conditions joined by AND (And is true) or by OR.
+type Chain struct {
 	And  bool
 	Args []Expr // at least two
 }
@@ -105,12 +105,12 @@ type IsNull struct {
 	Negated bool
 }
 
-func (*Logical) exprNode() {}
+func (*Chain) exprNode()   {}
 func (*Not) exprNode()     {}
 func (*Compare) exprNode() {}
 func (*IsNull) exprNode()  {}
 
-func (e *Logical) String() string {
+func (e *Chain) String() string {
 	sep := " OR "
 	if e.And {
 		sep = " AND "
@@ -120,7 +120,7 @@ func (e *Logical) String() string {
 		parts[i] = a.String()
 		// An OR inside an AND needs parentheses; so does any chain nested in a chain of the
 		// same kind, which only a parenthesised source can produce.
-		if l, ok := a.(*Logical); ok && (!l.And || e.And == l.And) {
+		if l, ok := a.(*Chain); ok && (!l.And || e.And == l.And) {
 			parts[i] = "(" + parts[i] + ")"
 		}
 	}
@@ -128,7 +128,7 @@ func (e *Logical) String() string {
 }
 
 func (e *Not) String() string {
-	if _, ok := e.X.(*Logical); ok {
+	if _, ok := e.X.(*Chain); ok {
 		return "NOT (" + e.X.String() + ")"
 	}
 	return "NOT " + e.X.String()

@@ -167,10 +167,7 @@ func (l *lexer) scan() (token, error) {
 	}
 
 	l.nextRune()
-	single := map[rune]tokenKind{
-		',': tokComma, '(': tokLParen, ')': tokRParen, '|': tokPipe, '-': tokMinus, '=': tokEq,
-	}
-	if k, ok := single[r]; ok {
+	if k, ok := singleRune[r]; ok {
 		if r == '=' && l.peekRune() == '=' {
 			return token{}, l.errorf(start, "unknown operator '=='; CQL compares with a single '='")
 		}
@@ -200,6 +197,11 @@ func (l *lexer) scan() (token, error) {
 		return token{kind: tokGt, pos: start}, nil
 	}
 	return token{}, l.errorf(start, "unexpected character %q", r)
+}
+
+// singleRune are the one-character tokens that begin no longer token.
+var singleRune = map[rune]tokenKind{
+	',': tokComma, '(': tokLParen, ')': tokRParen, '|': tokPipe, '-': tokMinus, '=': tokEq,
 }
 
 // isStringPrefix reports whether r, r2 open an escaped string: e'…' or e"…".

@@ -106,7 +106,7 @@ type compiler struct {
 
 func (c *compiler) compile(e Expr) (predicate, error) {
 	switch x := e.(type) {
-	case *Logical:
+	case *Chain:
 		preds := make([]predicate, len(x.Args))
 		for i, a := range x.Args {
 			p, err := c.compile(a)

@@ -342,8 +342,8 @@ func TestAccessors(t *testing.T) {
 	if q.Latest() != nil {
 		t.Errorf("Latest = %+v, want nil", q.Latest())
 	}
-	if _, ok := q.Where().(*Logical); !ok {
-		t.Errorf("Where is %T, want *Logical", q.Where())
+	if _, ok := q.Where().(*Chain); !ok {
+		t.Errorf("Where is %T, want *Chain", q.Where())
 	}
 	if mustParse(t, "FROM process").Aggregated() {
 		t.Error("Aggregated = true for a query without aggregate")

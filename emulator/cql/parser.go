@@ -106,9 +106,12 @@ func (p *parser) parseFrom(q *ast) error {
 			return err
 		}
 		if p.tok.kind != tokIdent || isKeyword(p.tok.text) || strings.HasPrefix(p.tok.text, "@") {
+			after := "FROM"
+			if len(q.from) > 0 {
+				after = "','"
+			}
 			return p.errorf(p.tok.pos, "expected an event type after %s, e.g. FROM process "+
-				"(got %s)", map[bool]string{true: "FROM", false: "','"}[len(q.from) == 0],
-				p.tok.describe())
+				"(got %s)", after, p.tok.describe())
 		}
 		q.from = append(q.from, strings.ToLower(p.tok.text))
 		if err := p.advance(); err != nil {
@@ -228,7 +231,7 @@ func (p *parser) parseChain(and bool) (Expr, error) {
 	if len(args) == 1 {
 		return first, nil
 	}
-	return &Logical{And: and, Args: args}, nil
+	return &Chain{And: and, Args: args}, nil
 }
 
 func (p *parser) parseNot() (Expr, error) {

@@ -227,7 +227,7 @@ func (q *Query) Fields() []string {
 	var visit func(Expr)
 	visit = func(e Expr) {
 		switch x := e.(type) {
-		case *Logical:
+		case *Chain:
 			for _, a := range x.Args {
 				visit(a)
 			}
