@@ -559,8 +559,8 @@ func (s *Service) AlertsServiceAggregateAlertsBySeverity(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "alertsServiceAggregateAlertsBySeverity",
-		Document: "query alertsServiceAggregateAlertsBySeverity($in: AggregateAlertsBySev" +
-			"erityInputInput) {" +
+		Document: "query alertsServiceAggregateAlertsBySeverity($in:" +
+			" AggregateAlertsBySeverityInputInput) {" +
 			" alertsServiceAggregateAlertsBySeverity(in: $in) {\n" +
 			sdk.Options(opts).SelectionOr(AlertsServiceAggregateAlertsBySeveritySelection) +
 			"\n} }",
@@ -640,8 +640,8 @@ func (s *Service) AlertsServiceUpdateResolutionInfo(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Mutation,
 		Field:   "alertsServiceUpdateResolutionInfo",
-		Document: "mutation alertsServiceUpdateResolutionInfo($in: UpdateResolutionReques" +
-			"tInput) {" +
+		Document: "mutation alertsServiceUpdateResolutionInfo($in:" +
+			" UpdateResolutionRequestInput) {" +
 			" alertsServiceUpdateResolutionInfo(in: $in) {\n" +
 			sdk.Options(opts).SelectionOr(AlertsServiceUpdateResolutionInfoSelection) +
 			"\n} }",
@@ -681,8 +681,8 @@ func (s *Service) AlertsServiceUpdateInvestigationInfo(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Mutation,
 		Field:   "alertsServiceUpdateInvestigationInfo",
-		Document: "mutation alertsServiceUpdateInvestigationInfo($in: UpdateInvestigation" +
-			"RequestInput) {" +
+		Document: "mutation alertsServiceUpdateInvestigationInfo($in:" +
+			" UpdateInvestigationRequestInput) {" +
 			" alertsServiceUpdateInvestigationInfo(in: $in) {\n" +
 			sdk.Options(opts).SelectionOr(AlertsServiceUpdateInvestigationInfoSelection) +
 			"\n} }",

@@ -158,9 +158,9 @@ func (s *Service) AssetsV2(
 		Field:   "assetsV2",
 		Document: "query assetsV2($first: Int, $last: Int, $after: String, " +
 			"$before: String, $filter: AssetFilter, " +
-			"$orderBy: AssetSearchOrderByInputV2) {" +
-			" assetsV2(first: $first, last: $last, after: $after, before: $before, " +
-			"filter: $filter, orderBy: $orderBy) {\n" +
+			"$orderBy: AssetSearchOrderByInputV2) { assetsV2(first: $first, " +
+			"last: $last, after: $after, before: $before, filter: $filter, " +
+			"orderBy: $orderBy) {\n" +
 			sdk.Options(opts).SelectionOr(AssetsV2Selection) +
 			"\n} }",
 		Variables: vars,
@@ -258,8 +258,7 @@ func (s *Service) AssetV2(ctx context.Context, id string, opts ...sdk.Option) (*
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "assetV2",
-		Document: "query assetV2($id: ID!) {" +
-			" assetV2(id: $id) {\n" +
+		Document: "query assetV2($id: ID!) { assetV2(id: $id) {\n" +
 			sdk.Options(opts).SelectionOr(AssetV2Selection) +
 			"\n} }",
 		Variables: vars,

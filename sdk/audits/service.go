@@ -60,8 +60,7 @@ func (s *Service) Audit(ctx context.Context, id string, opts ...sdk.Option) (*Au
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "audit",
-		Document: "query audit($id: ID!) {" +
-			" audit(id: $id) {\n" +
+		Document: "query audit($id: ID!) { audit(id: $id) {\n" +
 			sdk.Options(opts).SelectionOr(AuditSelection) +
 			"\n} }",
 		Variables: vars,
@@ -119,8 +118,8 @@ func (s *Service) AllAudits(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "allAudits",
-		Document: "query allAudits($offset: Int, $limit: Int) {" +
-			" allAudits(offset: $offset, limit: $limit) {\n" +
+		Document: "query allAudits($offset: Int, " +
+			"$limit: Int) { allAudits(offset: $offset, limit: $limit) {\n" +
 			sdk.Options(opts).SelectionOr(AllAuditsSelection) +
 			"\n} }",
 		Variables: vars,
@@ -155,8 +154,8 @@ func (s *Service) SearchAudits(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "searchAudits",
-		Document: "query searchAudits($input: AuditSearchInput!) {" +
-			" searchAudits(input: $input) {\n" +
+		Document: "query searchAudits($input: AuditSearchInput!) { searchAudits(input:" +
+			" $input) {\n" +
 			sdk.Options(opts).SelectionOr(SearchAuditsSelection) +
 			"\n} }",
 		Variables: vars,
@@ -191,8 +190,7 @@ func (s *Service) ApplicationEvents(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "applicationEvents",
-		Document: "query applicationEvents {" +
-			" applicationEvents {\n" +
+		Document: "query applicationEvents { applicationEvents {\n" +
 			sdk.Options(opts).SelectionOr(ApplicationEventsSelection) +
 			"\n} }",
 		Variables: vars,

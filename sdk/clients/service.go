@@ -113,8 +113,7 @@ func (s *Service) Client(ctx context.Context, id string, opts ...sdk.Option) (*C
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "client",
-		Document: "query client($id: ID!) {" +
-			" client(id: $id) {\n" +
+		Document: "query client($id: ID!) { client(id: $id) {\n" +
 			sdk.Options(opts).SelectionOr(ClientSelection) +
 			"\n} }",
 		Variables: vars,
@@ -168,8 +167,8 @@ func (s *Service) CreateClient(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Mutation,
 		Field:   "createClient",
-		Document: "mutation createClient($name: String!, $roles: [ID!]) {" +
-			" createClient(name: $name, roles: $roles) {\n" +
+		Document: "mutation createClient($name: String!, " +
+			"$roles: [ID!]) { createClient(name: $name, roles: $roles) {\n" +
 			sdk.Options(opts).SelectionOr(CreateClientSelection) +
 			"\n} }",
 		Variables: vars,

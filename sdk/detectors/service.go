@@ -62,8 +62,8 @@ func (s *Service) Detectors(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "detectors",
-		Document: "query detectors($filter: DetectorFilter) {" +
-			" detectors(filter: $filter) {\n" +
+		Document: "query detectors($filter: DetectorFilter) { detectors(filter: $filter)" +
+			" {\n" +
 			sdk.Options(opts).SelectionOr(DetectorsSelection) +
 			"\n} }",
 		Variables: vars,
@@ -98,8 +98,7 @@ func (s *Service) Detector(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "detector",
-		Document: "query detector($id: ID!) {" +
-			" detector(id: $id) {\n" +
+		Document: "query detector($id: ID!) { detector(id: $id) {\n" +
 			sdk.Options(opts).SelectionOr(DetectorSelection) +
 			"\n} }",
 		Variables: vars,

@@ -65,8 +65,8 @@ func (s *Service) Events(
 		Gateway: sdk.GatewayEvents,
 		Kind:    sdk.Query,
 		Field:   "events",
-		Document: "query events($ids: [ID!]!, $options: EventFetchOptions) {" +
-			" events(ids: $ids, options: $options) {\n" +
+		Document: "query events($ids: [ID!]!, " +
+			"$options: EventFetchOptions) { events(ids: $ids, options: $options) {\n" +
 			sdk.Options(opts).SelectionOr(EventsSelection) +
 			"\n} }",
 		Variables: vars,
@@ -154,8 +154,7 @@ func (s *Service) EventQuery(
 		Gateway: sdk.GatewayEvents,
 		Kind:    sdk.Query,
 		Field:   "eventQuery",
-		Document: "query eventQuery($id: ID!) {" +
-			" eventQuery(id: $id) {\n" +
+		Document: "query eventQuery($id: ID!) { eventQuery(id: $id) {\n" +
 			sdk.Options(opts).SelectionOr(EventQuerySelection) +
 			"\n} }",
 		Variables: vars,
@@ -184,11 +183,10 @@ func (s *Service) DeleteEventQuery(
 	vars := map[string]any{}
 	vars["id"] = id
 	req := sdk.Request{
-		Gateway: sdk.GatewayEvents,
-		Kind:    sdk.Mutation,
-		Field:   "deleteEventQuery",
-		Document: "mutation deleteEventQuery($id: ID!) {" +
-			" deleteEventQuery(id: $id) }",
+		Gateway:   sdk.GatewayEvents,
+		Kind:      sdk.Mutation,
+		Field:     "deleteEventQuery",
+		Document:  "mutation deleteEventQuery($id: ID!) { deleteEventQuery(id: $id) }",
 		Variables: vars,
 	}
 	var out struct {
@@ -321,8 +319,8 @@ func (s *Service) EventQuerySubscription(
 		Kind:    sdk.Subscription,
 		Field:   "eventQuery",
 		Document: "subscription eventQuery($query: String!, $metadata: JSONObject, " +
-			"$options: EventQueryOptions) {" +
-			" eventQuery(query: $query, metadata: $metadata, options: $options) {\n" +
+			"$options: EventQueryOptions) { eventQuery(query: $query, " +
+			"metadata: $metadata, options: $options) {\n" +
 			sdk.Options(opts).SelectionOr(EventQuerySubscriptionSelection) +
 			"\n} }",
 		Variables: vars,
@@ -364,8 +362,7 @@ func (s *Service) EventPage(
 		Gateway: sdk.GatewayEvents,
 		Kind:    sdk.Subscription,
 		Field:   "eventPage",
-		Document: "subscription eventPage($id: ID!) {" +
-			" eventPage(id: $id) {\n" +
+		Document: "subscription eventPage($id: ID!) { eventPage(id: $id) {\n" +
 			sdk.Options(opts).SelectionOr(EventPageSelection) +
 			"\n} }",
 		Variables: vars,

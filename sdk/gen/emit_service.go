@@ -198,30 +198,16 @@ func (g *gen) writeMethod(b *bytes.Buffer, i int, op *operation) {
 		}
 	}
 
-	// The document: every argument declared with its exact GraphQL type.
-	var decls, uses []string
-	for _, a := range f.Arguments {
-		decls = append(decls, "$"+a.Name+": "+a.Type.String())
-		uses = append(uses, a.Name+": $"+a.Name)
-	}
 	b.WriteString("\treq := sdk.Request{\n")
-	fmt.Fprintf(b, "\t\tGateway: %s,\n\t\tKind: %s,\n\t\tField: %s,\n", g.gateway(),
-		kindConsts[op.Kind], quote(f.Name))
-	head := string(op.Kind) + " " + f.Name
-	if len(decls) > 0 {
-		head += "(" + strings.Join(decls, ", ") + ")"
-	}
-	call := f.Name
-	if len(uses) > 0 {
-		call += "(" + strings.Join(uses, ", ") + ")"
-	}
-	b.WriteString("\t\tDocument: ")
-	pieces := literalPieces(head + " {")
+	b.WriteString("\t\tGateway: " + g.gateway() + ",\n\t\tKind: " + kindConsts[op.Kind] +
+		",\n\t\tField: " + quote(f.Name) + ",\n\t\tDocument: ")
+	prefix, suffix := document(op, g.sels[i] != "")
+	pieces := literalPieces(prefix)
 	if g.sels[i] != "" {
-		pieces = append(pieces, literalPieces(" "+call+" {\n")...)
-		pieces = append(pieces, "sdk.Options(opts).SelectionOr("+g.sels[i]+")", quote("\n} }"))
-	} else {
-		pieces = append(pieces, literalPieces(" "+call+" }")...)
+		pieces = append(pieces, "sdk.Options(opts).SelectionOr("+g.sels[i]+")")
+	}
+	if suffix != "" {
+		pieces = append(pieces, quote(suffix))
 	}
 	b.WriteString(strings.Join(pieces, " +\n\t\t\t") + ",\n")
 	b.WriteString("\t\tVariables: vars,\n\t}\n")
@@ -245,18 +231,44 @@ func (g *gen) writeMethod(b *bytes.Buffer, i int, op *operation) {
 	b.WriteString("\treturn out.Data, nil\n}\n")
 }
 
+// document returns the text of an operation's document before and after its selection set:
+// the operation is named after its field and declares every argument with its exact GraphQL
+// type. Without a selection set (a scalar or enum result) the two parts make the whole
+// document.
+func document(op *operation, selected bool) (prefix, suffix string) {
+	f := op.Field
+	var decls, uses []string
+	for _, a := range f.Arguments {
+		decls = append(decls, "$"+a.Name+": "+a.Type.String())
+		uses = append(uses, a.Name+": $"+a.Name)
+	}
+	head := string(op.Kind) + " " + f.Name
+	call := f.Name
+	if len(decls) > 0 {
+		head += "(" + strings.Join(decls, ", ") + ")"
+		call += "(" + strings.Join(uses, ", ") + ")"
+	}
+	if !selected {
+		return head + " { " + call + " }", ""
+	}
+	return head + " { " + call + " {\n", "\n} }"
+}
+
 // literalPieces splits s into quoted Go strings short enough to keep generated lines under
-// 100 columns, breaking after commas where it can.
+// 100 columns, breaking after a comma, else before a space, where it can.
 func literalPieces(s string) []string {
 	const width = 70
 	var out []string
 	for len(s) > width {
-		cut := strings.LastIndex(s[:width], ", ")
-		if cut < 0 {
-			cut = width - 2
+		cut := strings.LastIndex(s[:width], ", ") + 2
+		if cut < 2 {
+			cut = strings.LastIndex(s[:width], " ")
 		}
-		out = append(out, quote(s[:cut+2]))
-		s = s[cut+2:]
+		if cut <= 0 {
+			cut = width
+		}
+		out = append(out, quote(s[:cut]))
+		s = s[cut:]
 	}
 	return append(out, quote(s))
 }

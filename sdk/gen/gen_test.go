@@ -6,7 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -179,4 +184,37 @@ func sortedKeys(m map[string][]byte) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// Every operation's default document must be valid against its gateway's schema, so a
+// generated method works as is against a server of that schema.
+func TestDefaultDocumentsValidate(t *testing.T) {
+	for _, dir := range []string{"../../schema", "testdata/schema"} {
+		services, err := loadServices(os.DirFS(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, svc := range services {
+			g := newGen(svc, defaultDepth)
+			for i, op := range svc.Ops {
+				t.Run(svc.Name+"/"+g.methods[i], func(t *testing.T) {
+					sel := ""
+					if g.sels[i] != "" {
+						lines := g.selection(svc.Schema.Types[op.Field.Type.Name()], 1,
+							map[string]bool{}, "")
+						sel = strings.Join(lines, "\n")
+					}
+					prefix, suffix := document(op, g.sels[i] != "")
+					doc := prefix + sel + suffix
+					q, err := parser.ParseQuery(&ast.Source{Input: doc})
+					if err != nil {
+						t.Fatalf("parse %q: %v", doc, err)
+					}
+					if errs := validator.ValidateWithRules(svc.Schema, q, nil); len(errs) > 0 {
+						t.Fatalf("validate %q: %v", doc, errs)
+					}
+				})
+			}
+		}
+	}
 }

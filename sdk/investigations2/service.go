@@ -778,8 +778,7 @@ func (s *Service) InvestigationV2Types(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "investigationV2Types",
-		Document: "query investigationV2Types {" +
-			" investigationV2Types {\n" +
+		Document: "query investigationV2Types { investigationV2Types {\n" +
 			sdk.Options(opts).SelectionOr(InvestigationV2TypesSelection) +
 			"\n} }",
 		Variables: vars,
@@ -815,8 +814,8 @@ func (s *Service) InvestigationV2Statuses(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "investigationV2Statuses",
-		Document: "query investigationV2Statuses($arguments: InvestigationV2StatusesArgum" +
-			"ents!) {" +
+		Document: "query investigationV2Statuses($arguments:" +
+			" InvestigationV2StatusesArguments!) {" +
 			" investigationV2Statuses(arguments: $arguments) {\n" +
 			sdk.Options(opts).SelectionOr(InvestigationV2StatusesSelection) +
 			"\n} }",
@@ -929,8 +928,8 @@ func (s *Service) AddEvidenceToInvestigation(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Mutation,
 		Field:   "addEvidenceToInvestigation",
-		Document: "mutation addEvidenceToInvestigation($input: AddEvidenceToInvestigation" +
-			"Input!) {" +
+		Document: "mutation addEvidenceToInvestigation($input:" +
+			" AddEvidenceToInvestigationInput!) {" +
 			" addEvidenceToInvestigation(input: $input) {\n" +
 			sdk.Options(opts).SelectionOr(AddEvidenceToInvestigationSelection) +
 			"\n} }",
@@ -971,8 +970,8 @@ func (s *Service) RemoveEvidenceFromInvestigation(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Mutation,
 		Field:   "removeEvidenceFromInvestigation",
-		Document: "mutation removeEvidenceFromInvestigation($input: RemoveEvidenceFromInv" +
-			"estigationInput!) {" +
+		Document: "mutation removeEvidenceFromInvestigation($input:" +
+			" RemoveEvidenceFromInvestigationInput!) {" +
 			" removeEvidenceFromInvestigation(input: $input) {\n" +
 			sdk.Options(opts).SelectionOr(RemoveEvidenceFromInvestigationSelection) +
 			"\n} }",
@@ -1044,9 +1043,8 @@ func (s *Service) ArchiveInvestigationV2(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Mutation,
 		Field:   "archiveInvestigationV2",
-		Document: "mutation archiveInvestigationV2($input: ArchiveInvestigationV2Input!) " +
-			"{" +
-			" archiveInvestigationV2(input: $input) {\n" +
+		Document: "mutation archiveInvestigationV2($input: ArchiveInvestigationV2Input!)" +
+			" { archiveInvestigationV2(input: $input) {\n" +
 			sdk.Options(opts).SelectionOr(ArchiveInvestigationV2Selection) +
 			"\n} }",
 		Variables: vars,
@@ -1081,9 +1079,9 @@ func (s *Service) UnarchiveInvestigationV2(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Mutation,
 		Field:   "unarchiveInvestigationV2",
-		Document: "mutation unarchiveInvestigationV2($input: UnarchiveInvestigationV2Inpu" +
-			"t!) {" +
-			" unarchiveInvestigationV2(input: $input) {\n" +
+		Document: "mutation unarchiveInvestigationV2($input:" +
+			" UnarchiveInvestigationV2Input!) { unarchiveInvestigationV2(input:" +
+			" $input) {\n" +
 			sdk.Options(opts).SelectionOr(UnarchiveInvestigationV2Selection) +
 			"\n} }",
 		Variables: vars,
@@ -1168,9 +1166,9 @@ func (s *Service) AddCommentToInvestigation(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Mutation,
 		Field:   "addCommentToInvestigation",
-		Document: "mutation addCommentToInvestigation($input: AddCommentToInvestigationIn" +
-			"put!) {" +
-			" addCommentToInvestigation(input: $input) {\n" +
+		Document: "mutation addCommentToInvestigation($input:" +
+			" AddCommentToInvestigationInput!) { addCommentToInvestigation(input:" +
+			" $input) {\n" +
 			sdk.Options(opts).SelectionOr(AddCommentToInvestigationSelection) +
 			"\n} }",
 		Variables: vars,

@@ -106,8 +106,7 @@ func (s *Service) QLQueries(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "qlQueries",
-		Document: "query qlQueries($input: QLQueriesInput!) {" +
-			" qlQueries(input: $input) {\n" +
+		Document: "query qlQueries($input: QLQueriesInput!) { qlQueries(input: $input) {\n" +
 			sdk.Options(opts).SelectionOr(QLQueriesSelection) +
 			"\n} }",
 		Variables: vars,

@@ -91,9 +91,8 @@ func (s *Service) Rules(ctx context.Context, args RulesArgs, opts ...sdk.Option)
 		Kind:    sdk.Query,
 		Field:   "rules",
 		Document: "query rules($ruleType: RuleType, $page: Int, $perPage: Int, " +
-			"$eventType: RuleEventType) {" +
-			" rules(ruleType: $ruleType, page: $page, perPage: $perPage, " +
-			"eventType: $eventType) {\n" +
+			"$eventType: RuleEventType) { rules(ruleType: $ruleType, page: $page, " +
+			"perPage: $perPage, eventType: $eventType) {\n" +
 			sdk.Options(opts).SelectionOr(RulesSelection) +
 			"\n} }",
 		Variables: vars,
@@ -124,8 +123,7 @@ func (s *Service) Rule(ctx context.Context, id string, opts ...sdk.Option) (*Rul
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "rule",
-		Document: "query rule($id: ID!) {" +
-			" rule(id: $id) {\n" +
+		Document: "query rule($id: ID!) { rule(id: $id) {\n" +
 			sdk.Options(opts).SelectionOr(RuleSelection) +
 			"\n} }",
 		Variables: vars,
@@ -185,8 +183,8 @@ func (s *Service) SearchRules(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "searchRules",
-		Document: "query searchRules($input: SearchRulesInput!) {" +
-			" searchRules(input: $input) {\n" +
+		Document: "query searchRules($input: SearchRulesInput!) { searchRules(input:" +
+			" $input) {\n" +
 			sdk.Options(opts).SelectionOr(SearchRulesSelection) +
 			"\n} }",
 		Variables: vars,
@@ -223,8 +221,8 @@ func (s *Service) FilterKeys(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "filterKeys",
-		Document: "query filterKeys($eventType: RuleEventType!) {" +
-			" filterKeys(eventType: $eventType) {\n" +
+		Document: "query filterKeys($eventType: RuleEventType!) { filterKeys(eventType:" +
+			" $eventType) {\n" +
 			sdk.Options(opts).SelectionOr(FilterKeysSelection) +
 			"\n} }",
 		Variables: vars,
@@ -268,9 +266,8 @@ func (s *Service) ChangesSince(
 		Kind:    sdk.Query,
 		Field:   "changesSince",
 		Document: "query changesSince($timestamp: Time!, $eventType: RuleEventType, " +
-			"$ruleType: RuleType) {" +
-			" changesSince(timestamp: $timestamp, eventType: $eventType, " +
-			"ruleType: $ruleType) {\n" +
+			"$ruleType: RuleType) { changesSince(timestamp: $timestamp, " +
+			"eventType: $eventType, ruleType: $ruleType) {\n" +
 			sdk.Options(opts).SelectionOr(ChangesSinceSelection) +
 			"\n} }",
 		Variables: vars,
@@ -315,8 +312,9 @@ func (s *Service) DeletedRules(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "deletedRules",
-		Document: "query deletedRules($ruleType: RuleType, $page: Int, $perPage: Int) {" +
-			" deletedRules(ruleType: $ruleType, page: $page, perPage: $perPage) {\n" +
+		Document: "query deletedRules($ruleType: RuleType, $page: Int, " +
+			"$perPage: Int) { deletedRules(ruleType: $ruleType, page: $page, " +
+			"perPage: $perPage) {\n" +
 			sdk.Options(opts).SelectionOr(DeletedRulesSelection) +
 			"\n} }",
 		Variables: vars,
@@ -357,8 +355,8 @@ func (s *Service) SuppressionRules(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "suppressionRules",
-		Document: "query suppressionRules($page: Int, $perPage: Int) {" +
-			" suppressionRules(page: $page, perPage: $perPage) {\n" +
+		Document: "query suppressionRules($page: Int, " +
+			"$perPage: Int) { suppressionRules(page: $page, perPage: $perPage) {\n" +
 			sdk.Options(opts).SelectionOr(SuppressionRulesSelection) +
 			"\n} }",
 		Variables: vars,
@@ -392,8 +390,8 @@ func (s *Service) RulesCount(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "rulesCount",
-		Document: "query rulesCount($ruleType: RuleType) {" +
-			" rulesCount(ruleType: $ruleType) }",
+		Document: "query rulesCount($ruleType: RuleType) { rulesCount(ruleType:" +
+			" $ruleType) }",
 		Variables: vars,
 	}
 	var out struct {
@@ -422,8 +420,7 @@ func (s *Service) EnableRule(ctx context.Context, id string, opts ...sdk.Option)
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Mutation,
 		Field:   "enableRule",
-		Document: "mutation enableRule($id: ID!) {" +
-			" enableRule(id: $id) {\n" +
+		Document: "mutation enableRule($id: ID!) { enableRule(id: $id) {\n" +
 			sdk.Options(opts).SelectionOr(EnableRuleSelection) +
 			"\n} }",
 		Variables: vars,
@@ -454,8 +451,7 @@ func (s *Service) DisableRule(ctx context.Context, id string, opts ...sdk.Option
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Mutation,
 		Field:   "disableRule",
-		Document: "mutation disableRule($id: ID!) {" +
-			" disableRule(id: $id) {\n" +
+		Document: "mutation disableRule($id: ID!) { disableRule(id: $id) {\n" +
 			sdk.Options(opts).SelectionOr(DisableRuleSelection) +
 			"\n} }",
 		Variables: vars,

@@ -64,8 +64,7 @@ func (s *Service) ShareLinkByID(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "shareLinkById",
-		Document: "query shareLinkById($id: ID!) {" +
-			" shareLinkById(id: $id) {\n" +
+		Document: "query shareLinkById($id: ID!) { shareLinkById(id: $id) {\n" +
 			sdk.Options(opts).SelectionOr(ShareLinkByIDSelection) +
 			"\n} }",
 		Variables: vars,

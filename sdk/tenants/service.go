@@ -95,8 +95,8 @@ func (s *Service) Tenants(
 		Gateway: sdk.GatewayTenants,
 		Kind:    sdk.Query,
 		Field:   "tenants",
-		Document: "query tenants($tenantsQuery: TenantsQuery!) {" +
-			" tenants(tenantsQuery: $tenantsQuery) {\n" +
+		Document: "query tenants($tenantsQuery: TenantsQuery!) { tenants(tenantsQuery:" +
+			" $tenantsQuery) {\n" +
 			sdk.Options(opts).SelectionOr(TenantsSelection) +
 			"\n} }",
 		Variables: vars,
@@ -139,8 +139,9 @@ func (s *Service) AssignableServices(
 		Gateway: sdk.GatewayTenants,
 		Kind:    sdk.Query,
 		Field:   "assignableServices",
-		Document: "query assignableServices($tenantID: ID, $serviceIDs: [ID!]) {" +
-			" assignableServices(tenantID: $tenantID, serviceIDs: $serviceIDs) {\n" +
+		Document: "query assignableServices($tenantID: ID, " +
+			"$serviceIDs: [ID!]) { assignableServices(tenantID: $tenantID, " +
+			"serviceIDs: $serviceIDs) {\n" +
 			sdk.Options(opts).SelectionOr(AssignableServicesSelection) +
 			"\n} }",
 		Variables: vars,

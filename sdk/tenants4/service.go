@@ -93,8 +93,8 @@ func (s *Service) Tenants(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "tenants",
-		Document: "query tenants($tenantsQuery: TenantsQuery!) {" +
-			" tenants(tenantsQuery: $tenantsQuery) {\n" +
+		Document: "query tenants($tenantsQuery: TenantsQuery!) { tenants(tenantsQuery:" +
+			" $tenantsQuery) {\n" +
 			sdk.Options(opts).SelectionOr(TenantsSelection) +
 			"\n} }",
 		Variables: vars,
@@ -157,8 +157,7 @@ func (s *Service) Tenant(ctx context.Context, id string, opts ...sdk.Option) (*T
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "tenant",
-		Document: "query tenant($id: ID!) {" +
-			" tenant(id: $id) {\n" +
+		Document: "query tenant($id: ID!) { tenant(id: $id) {\n" +
 			sdk.Options(opts).SelectionOr(TenantSelection) +
 			"\n} }",
 		Variables: vars,
@@ -224,8 +223,7 @@ func (s *Service) RequestTenantContext(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "requestTenantContext",
-		Document: "query requestTenantContext {" +
-			" requestTenantContext {\n" +
+		Document: "query requestTenantContext { requestTenantContext {\n" +
 			sdk.Options(opts).SelectionOr(RequestTenantContextSelection) +
 			"\n} }",
 		Variables: vars,

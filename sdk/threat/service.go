@@ -60,8 +60,7 @@ func (s *Service) ThreatPublication(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "threatPublication",
-		Document: "query threatPublication($id: ID!) {" +
-			" threatPublication(id: $id) {\n" +
+		Document: "query threatPublication($id: ID!) { threatPublication(id: $id) {\n" +
 			sdk.Options(opts).SelectionOr(ThreatPublicationSelection) +
 			"\n} }",
 		Variables: vars,
@@ -113,8 +112,8 @@ func (s *Service) ThreatLatestPublications(
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "threatLatestPublications",
-		Document: "query threatLatestPublications($from: Int, $size: Int) {" +
-			" threatLatestPublications(from: $from, size: $size) {\n" +
+		Document: "query threatLatestPublications($from: Int, " +
+			"$size: Int) { threatLatestPublications(from: $from, size: $size) {\n" +
 			sdk.Options(opts).SelectionOr(ThreatLatestPublicationsSelection) +
 			"\n} }",
 		Variables: vars,
@@ -158,8 +157,8 @@ func (s *Service) ThreatPublicationsSearch(
 		Kind:    sdk.Query,
 		Field:   "threatPublicationsSearch",
 		Document: "query threatPublicationsSearch($text: String!, $from: Int, " +
-			"$size: Int) {" +
-			" threatPublicationsSearch(text: $text, from: $from, size: $size) {\n" +
+			"$size: Int) { threatPublicationsSearch(text: $text, from: $from, " +
+			"size: $size) {\n" +
 			sdk.Options(opts).SelectionOr(ThreatPublicationsSearchSelection) +
 			"\n} }",
 		Variables: vars,

@@ -65,8 +65,7 @@ func (s *Service) CurrentTDRUser(ctx context.Context, opts ...sdk.Option) (*TDRU
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "currentTDRUser",
-		Document: "query currentTDRUser {" +
-			" currentTDRUser {\n" +
+		Document: "query currentTDRUser { currentTDRUser {\n" +
 			sdk.Options(opts).SelectionOr(CurrentTDRUserSelection) +
 			"\n} }",
 		Variables: vars,
@@ -97,8 +96,7 @@ func (s *Service) Tdruser(ctx context.Context, id string, opts ...sdk.Option) (*
 		Gateway: sdk.GatewayGraphQL,
 		Kind:    sdk.Query,
 		Field:   "tdruser",
-		Document: "query tdruser($id: ID!) {" +
-			" tdruser(id: $id) {\n" +
+		Document: "query tdruser($id: ID!) { tdruser(id: $id) {\n" +
 			sdk.Options(opts).SelectionOr(TdruserSelection) +
 			"\n} }",
 		Variables: vars,
@@ -161,9 +159,9 @@ func (s *Service) Tdrusers(
 		Kind:    sdk.Query,
 		Field:   "tdrusers",
 		Document: "query tdrusers($email: String, $role: String, $tenantID: ID, " +
-			"$status: String, $page: Int, $perPage: Int) {" +
-			" tdrusers(email: $email, role: $role, tenantID: $tenantID, " +
-			"status: $status, page: $page, perPage: $perPage) {\n" +
+			"$status: String, $page: Int, $perPage: Int) { tdrusers(email: $email, " +
+			"role: $role, tenantID: $tenantID, status: $status, page: $page, " +
+			"perPage: $perPage) {\n" +
 			sdk.Options(opts).SelectionOr(TdrusersSelection) +
 			"\n} }",
 		Variables: vars,
