@@ -150,7 +150,8 @@ func (l *lexer) scan() (token, error) {
 		return token{}, l.errorf(start, "the query is not valid UTF-8 text")
 	}
 
-	if l.afterTimeKeyword(r) && r != '\'' && r != '"' && !isStringPrefix(r, l.peekRuneAt(1)) {
+	quoted := r == '\'' || r == '"' || isStringPrefix(r, l.peekRuneAt(1))
+	if l.afterTimeKeyword(r) && !quoted && !strings.ContainsRune("|(),", r) {
 		return l.scanTimeValue(start), nil
 	}
 

@@ -72,6 +72,9 @@ func TestSyntaxErrors(t *testing.T) {
 		{"FROM process | aggregate count by", 1, 34, "expected a field name in aggregate"},
 		{"a = 'x' )", 1, 9, "expected AND, OR"},
 		{"a = \xff", 1, 5, "not valid UTF-8"},
+		{strings.Repeat("(", 101) + "a = 1" + strings.Repeat(")", 101), 1, 101,
+			"conditions nest more than 100 levels deep"},
+		{strings.Repeat("NOT ", 101) + "a = 1", 1, 401, "conditions nest"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -88,6 +91,14 @@ func TestSyntaxErrors(t *testing.T) {
 				t.Errorf("message = %q, want it to contain %q", se.Msg, tt.msg)
 			}
 		})
+	}
+}
+
+func TestNestingLimit(t *testing.T) {
+	src := strings.Repeat("(NOT ", 50) + "a = 1" + strings.Repeat(")", 50)
+	q := mustParse(t, src)
+	if !q.Match(map[string]any{"a": 2.0}) || q.Match(map[string]any{"a": 1.0}) {
+		t.Error("50 nested NOTs should negate a = 1")
 	}
 }
 

@@ -50,9 +50,26 @@ type ast struct {
 }
 
 type parser struct {
-	lx  *lexer
-	tok token
+	lx    *lexer
+	tok   token
+	depth int // nesting of parentheses and NOT, bounded by maxDepth
 }
+
+// maxDepth bounds how deeply conditions nest, so a hostile query cannot exhaust the stack
+// of the parser, the compiler or String, which all recurse over the tree.
+const maxDepth = 100
+
+// enter counts one level of nesting at the current token; leave undoes it.
+func (p *parser) enter() error {
+	p.depth++
+	if p.depth > maxDepth {
+		return p.errorf(p.tok.pos, "conditions nest more than %d levels deep; simplify the "+
+			"query", maxDepth)
+	}
+	return nil
+}
+
+func (p *parser) leave() { p.depth-- }
 
 func (p *parser) advance() error {
 	t, err := p.lx.next()
@@ -238,6 +255,10 @@ func (p *parser) parseNot() (Expr, error) {
 	if !p.is(kwNot) {
 		return p.parsePrimary()
 	}
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
 	if err := p.advance(); err != nil {
 		return nil, err
 	}
@@ -251,6 +272,10 @@ func (p *parser) parseNot() (Expr, error) {
 func (p *parser) parsePrimary() (Expr, error) {
 	if p.tok.kind == tokLParen {
 		open := p.tok.pos
+		if err := p.enter(); err != nil {
+			return nil, err
+		}
+		defer p.leave()
 		if err := p.advance(); err != nil {
 			return nil, err
 		}
