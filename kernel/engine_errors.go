@@ -1,0 +1,140 @@
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// interpPos matches the position the interpreter puts before a message: "L:C: " or
+// "_.go:L:C: ". Its lines are the cell's lines plus one (see chunk).
+var interpPos = regexp.MustCompile(`^(?:[^\s:]*\.go:)?(\d+):(\d+): `)
+
+// renamed matches the internal names the planner gives redefined types and loop variables.
+var renamed = regexp.MustCompile(`\b([A-Za-z_][A-Za-z0-9_]*?)_gt[vn]?\d+\b`)
+
+func cleanNames(s string) string { return renamed.ReplaceAllString(s, "$1") }
+
+// cellLine returns line n of code (1-based) for a traceback, with a caret under column col.
+func cellLine(code string, n, col int) []string {
+	lines := strings.Split(code, "\n")
+	if n < 1 || n > len(lines) {
+		return nil
+	}
+	text := strings.TrimRight(lines[n-1], "\r")
+	out := []string{fmt.Sprintf("  %4d | %s", n, text)}
+	if col >= 1 && col <= len(text)+1 {
+		pad := strings.Map(func(r rune) rune {
+			if r == '\t' {
+				return '\t'
+			}
+			return ' '
+		}, text[:col-1])
+		out = append(out, "       | "+pad+"^")
+	}
+	return out
+}
+
+// planError reports a cell the planner rejected.
+func planError(err error, code string) *Error {
+	var se *CellSyntaxError
+	if errors.As(err, &se) {
+		tb := []string{"SyntaxError: " + se.Error()}
+		return &Error{Name: "SyntaxError", Value: se.Error(),
+			Traceback: append(tb, cellLine(code, se.Line, se.Col)...)}
+	}
+	var ue *UnsupportedError
+	if errors.As(err, &ue) {
+		tb := []string{"UnsupportedError: " + ue.Error()}
+		return &Error{Name: "UnsupportedError", Value: ue.Error(),
+			Traceback: append(tb, cellLine(code, ue.Line, 0)...)}
+	}
+	return &Error{Name: "ImportError", Value: err.Error(), Traceback: []string{
+		"ImportError: " + err.Error()}}
+}
+
+// evalError turns what the interpreter returned for a chunk into the cell's one error.
+func (e *GoEngine) evalError(ctx context.Context, err error, code string, c chunk) *Error {
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) ||
+		errors.Is(err, context.DeadlineExceeded)) {
+		return &Error{Name: "KeyboardInterrupt", Value: "the cell was interrupted",
+			Traceback: []string{"KeyboardInterrupt: the cell was interrupted"}}
+	}
+	var p interp.Panic
+	if errors.As(err, &p) {
+		return panicError(p, c)
+	}
+	msg := cleanNames(err.Error())
+	line, col := 0, 0
+	if m := interpPos.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		col, _ = strconv.Atoi(m[2])
+		line--
+		msg = fmt.Sprintf("line %d:%d: %s", line, col, msg[len(m[0]):])
+	}
+	tb := []string{"CompileError: " + msg}
+	return &Error{Name: "CompileError", Value: msg, Traceback: append(tb,
+		cellLine(code, line, col)...)}
+}
+
+// panicError turns a panic in the interpreter into an error; the location lines the
+// interpreter printed are appended by Execute.
+func panicError(p interp.Panic, c chunk) *Error {
+	switch v := p.Value.(type) {
+	case exitSignal:
+		msg := fmt.Sprintf("os.Exit(%d) called: the cell stopped there and the kernel keeps "+
+			"running", v.code)
+		return &Error{Name: "SystemExit", Value: msg, Traceback: []string{"SystemExit: " + msg}}
+	case magicFailure:
+		msg := cleanNames(v.err.Error())
+		return &Error{Name: "MagicError", Value: msg, Traceback: []string{"MagicError: " + msg}}
+	}
+	val := cleanNames(fmt.Sprint(p.Value))
+	if (val == "nil type" || val == "nil reflect type") && c.hasRange {
+		msg := "the interpreter cannot compile a range statement here (" + val + "): range " +
+			"over an integer held in a variable whose type the kernel cannot see, and range " +
+			"over a function (an iterator), are not supported; write a counting loop " +
+			"for i := 0; i < n; i++ or call the iterator with a yield function"
+		return &Error{Name: "UnsupportedError", Value: msg,
+			Traceback: []string{"UnsupportedError: " + msg}}
+	}
+	if val == "nil type" || val == "nil reflect type" {
+		msg := "the interpreter failed to compile this cell (" + val + "); it probably " +
+			"uses a Go feature the yaegi interpreter does not support"
+		return &Error{Name: "UnsupportedError", Value: msg,
+			Traceback: []string{"UnsupportedError: " + msg}}
+	}
+	return &Error{Name: "panic", Value: val, Traceback: []string{"panic: " + val}}
+}
+
+// mapPanicLines rewrites the interpreter's "L:C: panic: main.f(...)" lines as frames on the
+// cell's lines, innermost first.
+func mapPanicLines(held []string) []string {
+	var out []string
+	for _, h := range held {
+		m := interpPos.FindStringSubmatch(h)
+		if m == nil {
+			continue
+		}
+		line, _ := strconv.Atoi(m[1])
+		col, _ := strconv.Atoi(m[2])
+		where := strings.TrimPrefix(strings.TrimPrefix(h[len(m[0]):], "panic"), ": ")
+		where = strings.TrimSuffix(where, "(...)")
+		switch where {
+		case "", "main":
+			where = "cell"
+		default:
+			where = strings.TrimPrefix(where, "main.")
+		}
+		if strings.HasPrefix(where, "_gotaegis") {
+			continue
+		}
+		out = append(out, fmt.Sprintf("  at line %d:%d in %s", line-1, col, cleanNames(where)))
+	}
+	return out
+}
