@@ -209,11 +209,12 @@ func first(paths []path, rec map[string]any) any {
 }
 
 func (s *stage) sort(rows []map[string]any) []map[string]any {
-	keys := make([][]any, len(rows))
+	// The keys are read once per row, into one flat slice: row i's keys start at i*n.
+	n := len(s.paths)
+	keys := make([]any, len(rows)*n)
 	for i, r := range rows {
-		keys[i] = make([]any, len(s.paths))
 		for j := range s.paths {
-			keys[i][j] = sortKey(first(s.paths[j], r))
+			keys[i*n+j] = sortKey(first(s.paths[j], r))
 		}
 	}
 	idx := make([]int, len(rows))
@@ -221,7 +222,7 @@ func (s *stage) sort(rows []map[string]any) []map[string]any {
 		idx[i] = i
 	}
 	sort.SliceStable(idx, func(a, b int) bool {
-		ka, kb := keys[idx[a]], keys[idx[b]]
+		ka, kb := keys[idx[a]*n:], keys[idx[b]*n:]
 		for j, k := range s.Keys {
 			c, nulls := compareValues(ka[j], kb[j])
 			if c == 0 {
