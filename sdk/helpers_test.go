@@ -183,3 +183,18 @@ const pingMutation = `mutation setPing($v: String) { setPing(v: $v) }`
 type pingOut struct {
 	Ping string `json:"ping"`
 }
+
+func timeInAnHour() time.Time { return time.Now().Add(time.Hour) }
+
+// waitFor polls cond until it holds, for something another goroutine does after the call
+// under test has returned; it fails the test when that never happens.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for range 1000 {
+		if cond() {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatal("condition never became true")
+}

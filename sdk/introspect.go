@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
+	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
 )
 
@@ -183,6 +185,9 @@ func SchemaFromIntrospection(data []byte) (*ast.Schema, error) {
 		if builtinDirective[d.Name] {
 			continue
 		}
+		if err := checkName("directive", d.Name); err != nil {
+			return nil, err
+		}
 		dd := &ast.DirectiveDefinition{Name: d.Name, Description: d.Description,
 			Position: introPos}
 		args, err := arguments(d.Args)
@@ -191,6 +196,10 @@ func SchemaFromIntrospection(data []byte) (*ast.Schema, error) {
 		}
 		dd.Arguments = args
 		for _, l := range d.Locations {
+			if !directiveLocations[l] {
+				return nil, fmt.Errorf("introspection result: directive @%s has unknown "+
+					"location %q", d.Name, l)
+			}
 			dd.Locations = append(dd.Locations, ast.DirectiveLocation(l))
 		}
 		doc.Directives = append(doc.Directives, dd)
@@ -204,8 +213,8 @@ func SchemaFromIntrospection(data []byte) (*ast.Schema, error) {
 }
 
 func (t introType) definition() (*ast.Definition, error) {
-	if t.Name == "" {
-		return nil, errors.New("introspection result: a type without a name")
+	if err := checkName("type", t.Name); err != nil {
+		return nil, err
 	}
 	def := &ast.Definition{Name: t.Name, Description: t.Description, Position: introPos}
 	switch t.Kind {
@@ -234,6 +243,11 @@ func (t introType) definition() (*ast.Definition, error) {
 	case "ENUM":
 		def.Kind = ast.Enum
 		for _, e := range t.EnumValues {
+			if err := checkName("enum value", e.Name); err != nil || e.Name == "true" ||
+				e.Name == "false" || e.Name == "null" {
+				return nil, fmt.Errorf("introspection result: enum %s has the bad value %q",
+					t.Name, e.Name)
+			}
 			def.EnumValues = append(def.EnumValues, &ast.EnumValueDefinition{
 				Name: e.Name, Description: e.Description, Position: introPos,
 				Directives: deprecation(e.IsDeprecated, e.DeprecationReason)})
@@ -257,6 +271,9 @@ func (t introType) definition() (*ast.Definition, error) {
 }
 
 func (f introField) definition() (*ast.FieldDefinition, error) {
+	if err := checkName("field", f.Name); err != nil {
+		return nil, err
+	}
 	typ, err := f.Type.astType()
 	if err != nil {
 		return nil, fmt.Errorf("field %s: %w", f.Name, err)
@@ -273,6 +290,9 @@ func (f introField) definition() (*ast.FieldDefinition, error) {
 func arguments(in []introInput) (ast.ArgumentDefinitionList, error) {
 	var out ast.ArgumentDefinitionList
 	for _, a := range in {
+		if err := checkName("argument", a.Name); err != nil {
+			return nil, err
+		}
 		typ, err := a.Type.astType()
 		if err != nil {
 			return nil, fmt.Errorf("argument %s: %w", a.Name, err)
@@ -280,10 +300,11 @@ func arguments(in []introInput) (ast.ArgumentDefinitionList, error) {
 		ad := &ast.ArgumentDefinition{Name: a.Name, Description: a.Description, Type: typ,
 			Position: introPos}
 		if a.DefaultValue != nil {
-			// Introspection gives a default as GraphQL literal text; printing it verbatim
-			// keeps it exact, which re-parsing into a value tree would not improve.
-			ad.DefaultValue = &ast.Value{Kind: ast.EnumValue, Raw: *a.DefaultValue,
-				Position: introPos}
+			v, err := parseLiteral(*a.DefaultValue)
+			if err != nil {
+				return nil, fmt.Errorf("argument %s: %w", a.Name, err)
+			}
+			ad.DefaultValue = v
 		}
 		out = append(out, ad)
 	}
@@ -337,6 +358,9 @@ func (r *introRef) astTypeDepth(depth int) (*ast.Type, error) {
 	if r.Name == nil || *r.Name == "" {
 		return nil, fmt.Errorf("a %s type reference without a name", r.Kind)
 	}
+	if err := checkName("type", *r.Name); err != nil {
+		return nil, err
+	}
 	return &ast.Type{NamedType: *r.Name, Position: introPos}, nil
 }
 
@@ -345,4 +369,39 @@ func (r introRef) name() string {
 		return ""
 	}
 	return *r.Name
+}
+
+var nameRE = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]*$`)
+
+func checkName(what, name string) error {
+	if !nameRE.MatchString(name) {
+		return fmt.Errorf("introspection result: %q is not a valid %s name", name, what)
+	}
+	return nil
+}
+
+// parseLiteral parses a default value, which introspection gives as GraphQL literal text, by
+// parsing it as the default of a variable: the value must be a constant and nothing else.
+func parseLiteral(raw string) (*ast.Value, error) {
+	doc, err := parser.ParseQuery(&ast.Source{Input: "query($v: Int = " + raw + ") { a }"})
+	if err != nil || len(doc.Operations) != 1 ||
+		len(doc.Operations[0].VariableDefinitions) != 1 ||
+		doc.Operations[0].VariableDefinitions[0].DefaultValue == nil {
+		return nil, fmt.Errorf("default value %q is not a GraphQL constant", raw)
+	}
+	return doc.Operations[0].VariableDefinitions[0].DefaultValue, nil
+}
+
+var directiveLocations = map[string]bool{}
+
+func init() {
+	for _, l := range []ast.DirectiveLocation{ast.LocationQuery, ast.LocationMutation,
+		ast.LocationSubscription, ast.LocationField, ast.LocationFragmentDefinition,
+		ast.LocationFragmentSpread, ast.LocationInlineFragment, ast.LocationVariableDefinition,
+		ast.LocationSchema, ast.LocationScalar, ast.LocationObject,
+		ast.LocationFieldDefinition, ast.LocationArgumentDefinition, ast.LocationInterface,
+		ast.LocationUnion, ast.LocationEnum, ast.LocationEnumValue, ast.LocationInputObject,
+		ast.LocationInputFieldDefinition} {
+		directiveLocations[string(l)] = true
+	}
 }
