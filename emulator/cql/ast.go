@@ -61,29 +61,29 @@ type ValueKind int
 
 // The literal types.
 const (
-	String ValueKind = iota
-	Number
-	Bool
+	StringValue ValueKind = iota
+	NumberValue
+	BoolValue
 )
 
 // Value is a literal on the right of a comparison.
 type Value struct {
 	Kind ValueKind
-	Str  string  // the text of a String
-	Num  float64 // the value of a Number
-	Bool bool    // the value of a Bool
+	Str  string  // the text of a StringValue
+	Num  float64 // the value of a NumberValue
+	Bool bool    // the value of a BoolValue
 	Pos  Pos
 }
 
 // String returns the literal as CQL text.
 func (v Value) String() string {
 	switch v.Kind {
-	case Number:
+	case NumberValue:
 		if a := math.Abs(v.Num); a == 0 || a >= 1e-6 && a < 1e21 {
 			return strconv.FormatFloat(v.Num, 'f', -1, 64)
 		}
 		return strconv.FormatFloat(v.Num, 'g', -1, 64)
-	case Bool:
+	case BoolValue:
 		if v.Bool {
 			return "true"
 		}

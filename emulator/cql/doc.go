@@ -8,8 +8,8 @@
 //
 // # Grammar
 //
-//	query     = [ "FROM" type { "," type } ] [ [ "WHERE" ] cond ] { window } { "|" pipe }
-//	window    = ( "EARLIEST" | "LATEST" ) "=" time
+//	query     = [ "FROM" type { "," type } ] { clause } { "|" pipe }
+//	clause    = [ "WHERE" ] cond | ( "EARLIEST" | "LATEST" ) "=" time
 //	cond      = and { "OR" and }
 //	and       = not { "AND" not }
 //	not       = "NOT" not | "(" cond ")" | field test
@@ -24,7 +24,8 @@
 //
 // Keywords, pipe names and FROM types are case-insensitive; field names are not. With
 // FROM, conditions follow WHERE; without FROM (investigation, rule and tenant searches)
-// WHERE is optional. EARLIEST and LATEST may come before or after the conditions.
+// WHERE is optional. EARLIEST and LATEST may come before or after the conditions; each
+// clause appears at most once.
 //
 // Fields are dotted paths (metadata.severity, entities.hostname) or logical fields (@ip,
 // @domain, @host, @hash, @user) that stand for every field of their kind; Options.Logical
@@ -69,7 +70,9 @@
 // Match also applies FROM and the time window. A record whose type field (event_type by
 // default) is a string must equal one of the FROM types; alerts, investigations and other
 // records without it pass. The first time field present (DefaultTimeFields) must be
-// within [EARLIEST, LATEST], both inclusive; a record without one passes.
+// within [EARLIEST, LATEST], both inclusive; a record without one passes. A query without
+// EARLIEST is unbounded in the past: the Taegis default of -1d for event searches is the
+// caller's to apply (Query.Window reports an open side as the zero time).
 //
 // # Pipes
 //

@@ -378,7 +378,7 @@ func (p *parser) parseComparison(f Field) (Expr, error) {
 		}
 		var v Value
 		v, err = p.parseValueAfter(string(op))
-		if err == nil && v.Kind != String {
+		if err == nil && v.Kind != StringValue {
 			err = p.errorf(v.Pos, "%s needs a quoted regular expression, e.g. 'evil\\.com$'", op)
 		}
 		e = &Compare{Field: f, Op: op, Values: []Value{v}}
@@ -407,15 +407,15 @@ func (p *parser) parseValue(after string) (Value, error) {
 	var v Value
 	switch {
 	case t.kind == tokString:
-		v = Value{Kind: String, Str: t.text, Pos: t.pos}
+		v = Value{Kind: StringValue, Str: t.text, Pos: t.pos}
 	case t.kind == tokNumber:
 		f, err := strconv.ParseFloat(t.text, 64)
 		if err != nil && !errors.Is(err, strconv.ErrRange) || math.IsInf(f, 0) {
 			return Value{}, p.errorf(t.pos, "number %s is out of range", t.text)
 		}
-		v = Value{Kind: Number, Num: f, Pos: t.pos}
+		v = Value{Kind: NumberValue, Num: f, Pos: t.pos}
 	case p.is(kwTrue) || p.is(kwFalse):
-		v = Value{Kind: Bool, Bool: p.is(kwTrue), Pos: t.pos}
+		v = Value{Kind: BoolValue, Bool: p.is(kwTrue), Pos: t.pos}
 	case p.is(kwNull):
 		return Value{}, p.errorf(t.pos, "NULL is not a value; test for it with IS NULL or "+
 			"IS NOT NULL")

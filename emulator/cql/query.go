@@ -35,16 +35,19 @@ type Options struct {
 	// Run apply the time window. Zero means the time of the Parse call.
 	Now time.Time
 	// TimeFields are the record fields, as dotted paths, that hold a record's time; the
-	// first one present is compared with the window. Nil means DefaultTimeFields.
+	// first one present is compared with the window. Nil means DefaultTimeFields().
 	TimeFields []string
 	// TypeField is the record field that holds an event's type, checked against FROM.
 	// Empty means "event_type".
 	TypeField string
 }
 
-// DefaultTimeFields are the fields that hold a record's time, in the order tried: events
-// (timestamp, event_time), alerts (metadata.created_at) and other records (created_at).
-var DefaultTimeFields = []string{"timestamp", "event_time", "metadata.created_at", "created_at"}
+// DefaultTimeFields returns the fields that hold a record's time, in the order tried:
+// events (timestamp, event_time), alerts (metadata.created_at) and other records
+// (created_at).
+func DefaultTimeFields() []string {
+	return []string{"timestamp", "event_time", "metadata.created_at", "created_at"}
+}
 
 // Query is a parsed and compiled CQL query. It is immutable and safe for concurrent use.
 type Query struct {
@@ -71,7 +74,7 @@ func Parse(src string, opts ...Options) (*Query, error) {
 		o.Now = time.Now()
 	}
 	if o.TimeFields == nil {
-		o.TimeFields = DefaultTimeFields
+		o.TimeFields = DefaultTimeFields()
 	}
 	if o.TypeField == "" {
 		o.TypeField = "event_type"

@@ -16,21 +16,21 @@ type literal struct {
 	lower  string
 	ascii  bool // lower is ASCII, so CONTAINS can fold byte by byte
 	f      float64
-	numOK  bool // a Number, or a String that reads as one
+	numOK  bool // a NumberValue, or a StringValue that reads as one
 	t      time.Time
-	timeOK bool // a String that reads as an absolute time
+	timeOK bool // a StringValue that reads as an absolute time
 	b      bool
 }
 
 func newLiteral(v Value) literal {
 	l := literal{kind: v.Kind, s: v.Str, f: v.Num, b: v.Bool}
 	switch v.Kind {
-	case Number:
+	case NumberValue:
 		l.numOK = true
 		l.s = v.String()
-	case Bool:
+	case BoolValue:
 		l.s = v.String()
-	case String:
+	case StringValue:
 		if f, ok := parseNumber(v.Str); ok {
 			l.f, l.numOK = f, true
 		}
@@ -170,7 +170,7 @@ func cmpFloat(a, b float64) int {
 // equal is the = test of one scalar record value against a literal.
 func equal(v any, l *literal) bool {
 	switch l.kind {
-	case Number:
+	case NumberValue:
 		if f, ok := number(v); ok {
 			return f == l.f
 		}
@@ -178,7 +178,7 @@ func equal(v any, l *literal) bool {
 			return s == l.f
 		}
 		return false
-	case Bool:
+	case BoolValue:
 		switch x := v.(type) {
 		case bool:
 			return x == l.b
@@ -220,7 +220,7 @@ func equal(v any, l *literal) bool {
 // the two cannot be ordered (text against a number, anything against a boolean).
 func order(v any, l *literal) (c int, ok bool) {
 	switch l.kind {
-	case Number:
+	case NumberValue:
 		if f, ok := number(v); ok {
 			return cmpFloat(f, l.f), true
 		}
@@ -228,7 +228,7 @@ func order(v any, l *literal) (c int, ok bool) {
 			return cmpFloat(s, l.f), true
 		}
 		return 0, false
-	case Bool:
+	case BoolValue:
 		return 0, false
 	}
 	if l.timeOK {
