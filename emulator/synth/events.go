@@ -182,7 +182,7 @@ func ParseEventID(id string) (EventRef, error) {
 		return EventRef{}, fmt.Errorf("event id %q has an empty field", id)
 	}
 	ms, err := strconv.ParseInt(parts[2], 10, 64)
-	if err != nil || ms < 0 {
+	if err != nil || ms < 0 || strconv.FormatInt(ms, 10) != parts[2] {
 		return EventRef{}, fmt.Errorf("event id %q: bad time %q", id, parts[2])
 	}
 	ref.Millis = ms
