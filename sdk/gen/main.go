@@ -1,8 +1,3 @@
-// Command gen writes the generated Taegis SDK packages: it reads the SDL under a schema folder
-// (one subfolder per gateway, one "# service: <name>" file per service) and writes one Go
-// package per service, each with doc.go, service.go and types.go. It is run by go generate in
-// sdk/; the output is gofmt'ed and depends only on the schema, so running it twice gives the
-// same bytes.
 package main
 
 import (
