@@ -367,6 +367,8 @@ func (d *Dataset) alert(r *rng, s alertSpec) map[string]any {
 		total = len(s.events)
 	}
 	sev := round3(math.Min(1, math.Max(0, s.severity)))
+	// Equal times share one Timestamp map; records are read-only, so sharing is safe.
+	createdTS, beganTS, endedTS := ts(created), ts(began), ts(ended)
 	rec := map[string]any{
 		"id":                   id,
 		"tenant_id":            s.t.id,
@@ -391,12 +393,12 @@ func (d *Dataset) alert(r *rng, s alertSpec) map[string]any {
 			"creator":       s.det.shared().creator,
 			"engine":        alertEngine,
 			"origin":        "INTERNAL",
-			"created_at":    ts(created),
-			"inserted_at":   ts(created),
-			"updated_at":    ts(created),
-			"began_at":      ts(began),
-			"ended_at":      ts(ended),
-			"first_seen_at": ts(began),
+			"created_at":    createdTS,
+			"inserted_at":   createdTS,
+			"updated_at":    createdTS,
+			"began_at":      beganTS,
+			"ended_at":      endedTS,
+			"first_seen_at": beganTS,
 		},
 		"entities": map[string]any{"entities": strList(entities),
 			"relationships": relationships},
@@ -404,11 +406,11 @@ func (d *Dataset) alert(r *rng, s alertSpec) map[string]any {
 		"event_ids":         eventIDs,
 		"mitre_attack_info": s.det.shared().mitre,
 		"insights": []any{map[string]any{"id": r.uuid(), "source": "taegis-detect",
-			"title": s.det.name, "summary": insightSummary(s, total), "created_at": ts(created)}},
+			"title": s.det.name, "summary": insightSummary(s, total), "created_at": createdTS}},
 		"investigation_ids": []any{},
 		"events_metadata": map[string]any{
 			"first_event_id": first["id"], "last_event_id": last["id"], "total_events": int64(total),
-			"began_at": ts(began), "ended_at": ts(ended),
+			"began_at": beganTS, "ended_at": endedTS,
 		},
 		"priority": map[string]any{"value": round3(sev), "prioritizer": "severity"},
 	}

@@ -44,7 +44,9 @@ func (d *Dataset) buildHosts(t *tenant) {
 	cfg := d.Config
 	r := keyed(cfg.Seed, label("hosts"), t.num)
 	n := r.between(14, 40)
-	prefix := strings.ToUpper(string([]rune(strings.ReplaceAll(t.name, " ", ""))[:3]))
+	// Host names carry the tenant's number so that they stay apart in a multi-tenant hunt.
+	prefix := fmt.Sprintf("%s%02d", strings.ToUpper(strings.ReplaceAll(t.name, " ", "")[:3]),
+		t.num%100)
 	seenUsers := map[string]bool{}
 	for i := 0; i < n; i++ {
 		// Two thirds Windows, the rest Linux servers and Macs, as in a typical estate.

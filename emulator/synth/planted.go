@@ -195,7 +195,7 @@ func (p *planter) file(at time.Time, proc map[string]any, path, action string) m
 func (p *planter) workday(daysAgo int) time.Time {
 	now := p.d.Config.Now
 	day := now.AddDate(0, 0, -daysAgo).Truncate(24 * time.Hour)
-	return day.Add(time.Duration(p.r.between(9*3600, 16*3600)) * time.Second)
+	return day.Add(time.Duration(p.r.between(9*3600_000, 16*3600_000)) * time.Millisecond)
 }
 
 func (d *Dataset) plantOne(t *tenant, s Scenario) Planting {
@@ -236,8 +236,22 @@ func (t *tenant) hostWhere(ok func(*host) bool) *host {
 	return t.hosts[0]
 }
 
+// anyHostWhere picks one of the hosts that ok accepts at random, or the first host.
+func (t *tenant) anyHostWhere(r *rng, ok func(*host) bool) *host {
+	var hs []*host
+	for _, h := range t.hosts {
+		if ok(h) {
+			hs = append(hs, h)
+		}
+	}
+	if len(hs) == 0 {
+		return t.hosts[0]
+	}
+	return pick(r, hs)
+}
+
 func (p *planter) encodedPowerShell() []map[string]any {
-	p.h = p.t.hostWhere(func(h *host) bool { return strings.Contains(h.hostname, "-WKS-") })
+	p.h = p.t.anyHostWhere(&p.r, func(h *host) bool { return strings.Contains(h.hostname, "-WKS-") })
 	p.user = p.h.users[0]
 	at := p.workday(p.r.between(1, 5))
 	doc := fmt.Sprintf(`C:\Users\%s\Downloads\Invoice_%d.docm`, bareUser(p.user),
@@ -267,7 +281,7 @@ func (p *planter) encodedPowerShell() []map[string]any {
 const MimikatzImage = `C:\Users\Public\mimikatz.exe`
 
 func (p *planter) credentialDumping() []map[string]any {
-	p.h = p.t.hostWhere(func(h *host) bool { return strings.Contains(h.hostname, "-SRV-") })
+	p.h = p.t.anyHostWhere(&p.r, func(h *host) bool { return strings.Contains(h.hostname, "-SRV-") })
 	p.user = p.h.users[len(p.h.users)-1]
 	at := p.workday(p.r.between(1, 6))
 	lsassPID := int64(p.r.between(600, 900))
@@ -334,11 +348,9 @@ const (
 const ImplantImage = `C:\ProgramData\CdnUpdate\cdnupdate.exe`
 
 func (p *planter) beaconing() []map[string]any {
-	p.h = p.t.hostWhere(func(h *host) bool {
-		return strings.Contains(h.hostname, "-WKS-") && h != p.t.hosts[0]
-	})
+	p.h = p.t.anyHostWhere(&p.r, func(h *host) bool { return strings.Contains(h.hostname, "-WKS-") })
 	p.user = p.h.users[0]
-	start := p.d.Config.Now.Add(-time.Duration(p.r.between(20, 40)) * time.Hour)
+	start := p.d.Config.Now.Add(-time.Duration(p.r.between(20*3600, 40*3600)) * time.Second)
 	implant := p.process(start, ImplantImage, `"`+ImplantImage+`" --silent --task update`, nil)
 	implant["parent_image_path"] = `C:\Windows\System32\svchost.exe`
 	implant["username"] = p.user

@@ -623,3 +623,35 @@ func TestEncodePowerShell(t *testing.T) {
 		}
 	}
 }
+
+func TestSummary(t *testing.T) {
+	d := shared()
+	s := d.Summary()
+	for _, p := range d.Planted {
+		if !strings.Contains(s, string(p.Scenario)+" in tenant "+p.TenantID+" on "+p.Hostname) {
+			t.Errorf("summary does not mention %s in %s:\n%s", p.Scenario, p.TenantID, s)
+		}
+	}
+	clean := d.CleanTenants()
+	if len(clean) == 0 {
+		t.Fatal("no clean tenants")
+	}
+	for _, id := range clean {
+		for _, p := range d.Planted {
+			if p.TenantID == id {
+				t.Errorf("clean tenant %s has %s planted", id, p.Scenario)
+			}
+		}
+	}
+	total := 0
+	for _, id := range d.TenantIDs() {
+		for _, typ := range EventTypes() {
+			n, _ := d.EventCount(id, typ)
+			total += n
+		}
+	}
+	if d.TotalEvents() != total {
+		t.Errorf("TotalEvents %d, sum of counts %d", d.TotalEvents(), total)
+	}
+	t.Log("\n" + s)
+}
