@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"gotaegis/kernel"
+)
+
+func init() {
+	root.AddCommand(&cobra.Command{
+		Use:   "kernel CONNECTION_FILE",
+		Short: "Run the Go Jupyter kernel (Jupyter starts it from the kernelspec)",
+		Long: `Run the Go (Taegis) Jupyter kernel on the sockets of CONNECTION_FILE.
+
+Jupyter starts this command itself, from the kernelspec that
+"gotaegis kernelspec install" writes; you rarely run it by hand. The kernel
+keeps its input history in history.db under $GOTAEGIS_DATA_DIR (default
+~/.local/share/gotaegis). SIGINT interrupts the running cell; SIGTERM or a
+shutdown request ends the kernel. Set GOTAEGIS_LOG=debug to see every message.`,
+		Example: `  gotaegis kernel ~/.local/share/jupyter/runtime/kernel-1234.json`,
+		Args:    cobra.ExactArgs(1),
+		RunE:    runKernel,
+	})
+}
+
+func runKernel(cmd *cobra.Command, args []string) error {
+	info, err := kernel.ReadConnectionFile(args[0])
+	if err != nil {
+		return fmt.Errorf("%w (Jupyter passes the connection file as {connection_file} in "+
+			"the kernelspec's argv)", err)
+	}
+	engine, err := kernel.NewGoEngine(kernel.EngineOptions{})
+	if err != nil {
+		return fmt.Errorf("start the Go engine: %w", err)
+	}
+	k, err := kernel.New(info, engine, kernel.Options{
+		Version:      version,
+		Logger:       slog.Default(),
+		HandleSIGINT: true,
+	})
+	if err != nil {
+		return errors.Join(err, engine.Close())
+	}
+
+	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	slog.Info("kernel started", "transport", info.Transport, "ip", info.IP,
+		"shell_port", info.ShellPort)
+	if err := k.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("kernel: %w", err)
+	}
+	slog.Info("kernel stopped")
+	return nil
+}
