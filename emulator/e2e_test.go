@@ -1,0 +1,412 @@
+package emulator_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"gotaegis/emulator"
+)
+
+func start(t testing.TB, dir string) *emulator.Server {
+	t.Helper()
+	srv, err := emulator.Start(context.Background(), emulator.Config{DataDir: dir, Tenants: 3,
+		Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
+// token gets an access token through the OAuth client-credentials flow.
+func token(t testing.TB, srv *emulator.Server) string {
+	t.Helper()
+	cc := clientcredentials.Config{ClientID: srv.ClientID(), ClientSecret: srv.ClientSecret(),
+		TokenURL: srv.URL() + emulator.PathToken}
+	tok, err := cc.Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok.AccessToken
+}
+
+type gqlResponse struct {
+	status int
+	header http.Header
+	Data   map[string]json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+func (r *gqlResponse) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+func post(t testing.TB, url, tok, tenant, query string, vars map[string]any) *gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	if tenant != "" {
+		req.Header.Set("X-Tenant-Context", tenant)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out := &gqlResponse{status: resp.StatusCode, header: resp.Header}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		t.Fatalf("decode response: %v", err)
+	}
+	return out
+}
+
+const searchQuery = `query($in: SearchRequestInput) { alertsServiceSearch(in: $in) {
+	search_id alerts { total_results total_parts part list { id status metadata { title } } } } }`
+
+const pollQuery = `query($in: PollRequestInput) { alertsServicePoll(in: $in) {
+	alerts { part list { id status } } } }`
+
+type alertsPage struct {
+	SearchID string `json:"search_id"`
+	Alerts   struct {
+		TotalResults int `json:"total_results"`
+		TotalParts   int `json:"total_parts"`
+		Part         int `json:"part"`
+		List         []struct {
+			ID     string `json:"id"`
+			Status string `json:"status"`
+		} `json:"list"`
+	} `json:"alerts"`
+}
+
+func TestAlertsSearchAndPollToTheEnd(t *testing.T) {
+	srv := start(t, t.TempDir())
+	tenant := srv.TenantIDs()[0]
+	const planted = 2500
+	for i := range planted {
+		status := "OPEN"
+		if i == 0 {
+			status = "SOMETHING_NEW" // a value clients do not know yet
+		}
+		if err := srv.AddAlert(map[string]any{
+			"id": fmt.Sprintf("alert://priv:planted:%s:%d", tenant, i), "tenant_id": tenant,
+			"status":   status,
+			"metadata": map[string]any{"title": "planted", "severity": 0.9},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tok := token(t, srv)
+	resp := post(t, srv.URL()+emulator.PathGraphQL, tok, tenant, searchQuery, map[string]any{
+		"in": map[string]any{"cql_query": "FROM alert WHERE metadata.title = 'planted'",
+			"limit": 5000}})
+	if len(resp.Errors) > 0 {
+		t.Fatalf("search: %+v", resp.Errors)
+	}
+	var first alertsPage
+	_ = json.Unmarshal(resp.Data["alertsServiceSearch"], &first)
+	if first.Alerts.TotalResults != planted || first.Alerts.TotalParts != 3 ||
+		len(first.Alerts.List) != 1000 || first.SearchID == "" {
+		t.Fatalf("first part: total %d parts %d list %d id %q", first.Alerts.TotalResults,
+			first.Alerts.TotalParts, len(first.Alerts.List), first.SearchID)
+	}
+	if first.Alerts.List[0].Status != "SOMETHING_NEW" {
+		t.Fatalf("unknown enum value changed to %q", first.Alerts.List[0].Status)
+	}
+	seen := len(first.Alerts.List)
+	for part := 2; ; part++ {
+		resp := post(t, srv.URL()+emulator.PathGraphQL, tok, tenant, pollQuery, map[string]any{
+			"in": map[string]any{"search_id": first.SearchID, "part_id": part}})
+		if len(resp.Errors) > 0 {
+			if part != 4 || !strings.Contains(resp.Errors[0].Message, "not found") ||
+				resp.code() != "NOT_FOUND" {
+				t.Fatalf("poll part %d: %+v", part, resp.Errors)
+			}
+			break
+		}
+		var p alertsPage
+		_ = json.Unmarshal(resp.Data["alertsServicePoll"], &p)
+		if p.Alerts.Part != part {
+			t.Fatalf("poll part %d answered part %d", part, p.Alerts.Part)
+		}
+		seen += len(p.Alerts.List)
+	}
+	if seen != planted {
+		t.Fatalf("paged %d alerts, want %d", seen, planted)
+	}
+
+	bad := post(t, srv.URL()+emulator.PathGraphQL, tok, tenant, pollQuery, map[string]any{
+		"in": map[string]any{"search_id": "no-such-search", "part_id": 2}})
+	if bad.code() != "NOT_FOUND" {
+		t.Fatalf("unknown search id: %+v", bad.Errors)
+	}
+	syntax := post(t, srv.URL()+emulator.PathGraphQL, tok, tenant, searchQuery,
+		map[string]any{"in": map[string]any{"cql_query": "FROM alert WHERE severity >="}})
+	if syntax.code() != "BAD_USER_INPUT" || !strings.Contains(syntax.Errors[0].Message, "line") {
+		t.Fatalf("bad CQL: %+v", syntax.Errors)
+	}
+}
+
+func TestAuthAndTenantRefusals(t *testing.T) {
+	srv := start(t, t.TempDir())
+	other := start(t, t.TempDir())
+	forged := token(t, other)
+	expired, err := srv.Token(-time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := token(t, srv)
+	q := `{ requestTenantContext { tenantIDs } }`
+	tests := []struct {
+		name, tok, tenant string
+		status            int
+		code              string
+	}{
+		{"granted", tok, srv.TenantIDs()[1], 200, ""},
+		{"not granted", tok, "99999", 200, "FORBIDDEN"},
+		{"forged", forged, "", 401, "UNAUTHENTICATED"},
+		{"expired", expired, "", 401, "UNAUTHENTICATED"},
+		{"missing", "", "", 401, "UNAUTHENTICATED"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, path := range []string{emulator.PathGraphQL, emulator.PathEvents,
+				emulator.PathTenants} {
+				r := post(t, srv.URL()+path, tt.tok, tt.tenant, `{ __typename }`, nil)
+				if r.status != tt.status || r.code() != tt.code {
+					t.Fatalf("%s: %d %+v, want %d %q", path, r.status, r.Errors, tt.status,
+						tt.code)
+				}
+			}
+		})
+	}
+	r := post(t, srv.URL()+emulator.PathGraphQL, tok, srv.TenantIDs()[1], q, nil)
+	if !strings.Contains(string(r.Data["requestTenantContext"]), srv.TenantIDs()[1]) {
+		t.Fatalf("tenant context %s", r.Data["requestTenantContext"])
+	}
+}
+
+func TestFaults(t *testing.T) {
+	srv := start(t, t.TempDir())
+	tok := token(t, srv)
+	if err := srv.InjectFault(emulator.Fault{Status: 429, Count: 1, RetryAfter: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.InjectFault(emulator.Fault{Status: 500, Count: 2,
+		Operation: "createInvestigationV2"}); err != nil {
+		t.Fatal(err)
+	}
+	r := post(t, srv.URL()+emulator.PathGraphQL, tok, "", `{ __typename }`, nil)
+	if r.status != 429 || r.header.Get("Retry-After") != "2" || r.code() != "RATE_LIMITED" {
+		t.Fatalf("429 fault: %d %v %+v", r.status, r.header, r.Errors)
+	}
+	// The 500 fault only answers the named mutation.
+	if r := post(t, srv.URL()+emulator.PathGraphQL, tok, "", `{ __typename }`, nil); r.status != 200 {
+		t.Fatalf("query hit the mutation fault: %d", r.status)
+	}
+	m := `mutation { createInvestigationV2(input: {title: "x"}) { id } }`
+	if r := post(t, srv.URL()+emulator.PathGraphQL, tok, "", m, nil); r.status != 500 {
+		t.Fatalf("mutation fault: %d", r.status)
+	}
+	if s := srv.Faults(); s.Pending != 1 || s.Served != 2 {
+		t.Fatalf("fault stats %+v, want 1 pending, 2 served", s)
+	}
+	if err := srv.InjectFault(emulator.Fault{Status: 200}); err == nil {
+		t.Fatal("a 200 fault was accepted")
+	}
+
+	resp, err := http.Post(srv.URL()+emulator.PathFaults, "application/json",
+		strings.NewReader(`{"status":503,"count":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if s := srv.Faults(); resp.StatusCode != 200 || s.Pending != 2 {
+		t.Fatalf("admin endpoint: %d %+v", resp.StatusCode, s)
+	}
+}
+
+const createInv = `mutation($in: CreateInvestigationInput!) { createInvestigationV2(input: $in) {
+	id shortId title alertsEvidenceCount status } }`
+
+func TestInvestigationsPersistAcrossRestart(t *testing.T) {
+	dir := t.TempDir()
+	srv := start(t, dir)
+	tenant := srv.TenantIDs()[0]
+	alertID := srv.Dataset().AlertsOf(tenant)[0]["id"].(string)
+	tok := token(t, srv)
+	url := srv.URL() + emulator.PathGraphQL
+
+	r := post(t, url, tok, tenant, createInv, map[string]any{"in": map[string]any{
+		"title": "Encoded PowerShell", "alerts": []string{alertID}, "keyFindings": "# found"}})
+	if len(r.Errors) > 0 {
+		t.Fatalf("create: %+v", r.Errors)
+	}
+	var inv struct {
+		ID                  string `json:"id"`
+		AlertsEvidenceCount int    `json:"alertsEvidenceCount"`
+		Status              string `json:"status"`
+	}
+	_ = json.Unmarshal(r.Data["createInvestigationV2"], &inv)
+	if inv.ID == "" || inv.AlertsEvidenceCount != 1 || inv.Status != "OPEN" {
+		t.Fatalf("created %s", r.Data["createInvestigationV2"])
+	}
+	c := post(t, url, tok, tenant, `mutation($id: ID!) { addCommentToInvestigation(input:
+		{investigationId: $id, content: "looks bad"}) { id } }`, map[string]any{"id": inv.ID})
+	if len(c.Errors) > 0 {
+		t.Fatalf("comment: %+v", c.Errors)
+	}
+	srv.Close()
+
+	srv = start(t, dir)
+	url = srv.URL() + emulator.PathGraphQL
+	tok = token(t, srv)
+	got := post(t, url, tok, tenant, `query($id: ID!) { investigationV2(arguments: {id: $id}) {
+		title alertsEvidence { alertId } commentsCount { total } } }`, map[string]any{"id": inv.ID})
+	if len(got.Errors) > 0 || !strings.Contains(string(got.Data["investigationV2"]), alertID) ||
+		!strings.Contains(string(got.Data["investigationV2"]), `"total":1`) {
+		t.Fatalf("after restart: %s %+v", got.Data["investigationV2"], got.Errors)
+	}
+	list := post(t, url, tok, tenant, `{ investigationsV2(arguments: {cql: "status = 'OPEN'",
+		page: 1, perPage: 10}) { totalCount investigations { id } } }`, nil)
+	if !strings.Contains(string(list.Data["investigationsV2"]), `"totalCount":1`) {
+		t.Fatalf("list: %s %+v", list.Data["investigationsV2"], list.Errors)
+	}
+	// Another tenant cannot see it.
+	miss := post(t, url, tok, srv.TenantIDs()[1], `query($id: ID!) { investigationV2(arguments:
+		{id: $id}) { id } }`, map[string]any{"id": inv.ID})
+	if miss.code() != "NOT_FOUND" {
+		t.Fatalf("other tenant: %+v", miss.Errors)
+	}
+}
+
+// subscribe runs one subscription over graphql-ws and returns its data payloads.
+func subscribe(t testing.TB, srv *emulator.Server, tok, tenant, query string,
+	vars map[string]any) []json.RawMessage {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	url := strings.Replace(srv.URL(), "http://", "ws://", 1) + emulator.PathEvents
+	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{
+		"graphql-ws", "access-token-" + tok, "x-tenant-context-" + tenant}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(64 << 20)
+	write := func(v any) {
+		b, _ := json.Marshal(v)
+		if err := c.Write(ctx, websocket.MessageText, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(map[string]any{"type": "connection_init", "payload": map[string]any{}})
+	write(map[string]any{"id": "1", "type": "start", "payload": map[string]any{
+		"query": query, "variables": vars}})
+	var out []json.RawMessage
+	for {
+		_, b, err := c.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m struct {
+			Type    string `json:"type"`
+			Payload struct {
+				Data   json.RawMessage `json:"data"`
+				Errors []any           `json:"errors"`
+			} `json:"payload"`
+		}
+		_ = json.Unmarshal(b, &m)
+		switch m.Type {
+		case "data":
+			if len(m.Payload.Errors) > 0 {
+				t.Fatalf("subscription error: %s", b)
+			}
+			out = append(out, m.Payload.Data)
+		case "error", "connection_error":
+			t.Fatalf("subscription: %s", b)
+		case "complete":
+			return out
+		}
+	}
+}
+
+type eventMessage struct {
+	Next   *string `json:"next"`
+	Result *struct {
+		Type string           `json:"type"`
+		Rows []map[string]any `json:"rows"`
+	} `json:"result"`
+}
+
+// eventRows runs an event query and its pages to the end and counts rows per type.
+func eventRows(t testing.TB, srv *emulator.Server, tok, tenant, query string,
+	pageSize int) map[string]int {
+	counts := map[string]int{}
+	msgs := subscribe(t, srv, tok, tenant, `subscription($q: String!, $o: EventQueryOptions) {
+		eventQuery(query: $q, options: $o) { next result { type rows } } }`,
+		map[string]any{"q": query, "o": map[string]any{"pageSize": pageSize}})
+	field := "eventQuery"
+	for {
+		var next string
+		for _, raw := range msgs {
+			var d map[string]eventMessage
+			_ = json.Unmarshal(raw, &d)
+			m := d[field]
+			if m.Result != nil {
+				counts[m.Result.Type] += len(m.Result.Rows)
+			}
+			if m.Next != nil && next == "" {
+				next = *m.Next
+			}
+		}
+		if next == "" {
+			return counts
+		}
+		field = "eventPage"
+		msgs = subscribe(t, srv, tok, tenant, `subscription($id: ID!) { eventPage(id: $id) {
+			next result { type rows } } }`, map[string]any{"id": next})
+	}
+}
+
+func TestEventQueryPagesOverWebsockets(t *testing.T) {
+	srv := start(t, t.TempDir())
+	tenant := srv.TenantIDs()[0]
+	tok := token(t, srv)
+	want := map[string]int{}
+	for _, typ := range []string{"process", "netflow"} {
+		n, err := srv.Dataset().EventCount(tenant, typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[typ] = n
+	}
+	got := eventRows(t, srv, tok, tenant, "FROM process, netflow", 1000)
+	if got["process"] != want["process"] || got["netflow"] != want["netflow"] {
+		t.Fatalf("paged rows %v, want %v", got, want)
+	}
+	if want["process"] <= 1000 {
+		t.Fatalf("the dataset has only %d process events: paging was not exercised",
+			want["process"])
+	}
+}
