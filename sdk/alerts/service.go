@@ -120,38 +120,6 @@ alerts {
     visibility
     tenant {
       id
-      parentTenantID
-      partnerTenantID
-      partnerName
-      organizationTenantID
-      organizationName
-      mdrProviderID
-      name
-      enabled
-      isOrganization
-      isPartner
-      hasSupportEnabled
-      supportInherited
-      allowResponseActions
-      actionsApprover
-      expiresAt
-      createdAt
-      updatedAt
-      mdrProviderType
-      enabledAtEnvironments
-      labels {
-        id
-        name
-        value
-        ownerPartnerId
-      }
-      subscriptions {
-        id
-        name
-        serviceID
-        expiresAt
-      }
-      licenseLevel
     }
     suppression_rules {
       id
@@ -270,10 +238,6 @@ alerts {
     }
     event_ids {
       id
-      event_data
-      investigations_resource_id {
-        id
-      }
     }
     investigation_ids {
       id

@@ -22,7 +22,9 @@
 //     sdk.Option values; its document declares every argument with its exact GraphQL type;
 //   - a <Method>Selection constant per operation with a composite result: its default
 //     selection set, every non-deprecated scalar and enum field and object fields down to
-//     -depth levels, without fields that need arguments or types already on the path.
+//     -depth levels, without fields that need arguments or types already on the path; a
+//     type declared in another service's file is selected by its ID fields only (tenant
+//     { id }), as that service owns it.
 //
 // Naming: words split at underscores and case changes are capitalised and known initialisms
 // (ID, URL, IP, CQL, QL, TDR, …) written in capitals. When names collide within a scope (the

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"gotaegis/schema"
 )
 
 var gatewayConsts = map[string]string{
@@ -60,8 +62,9 @@ func (g *gen) writeSelection(b *bytes.Buffer, i int, op *operation, prior map[st
 
 // selection lists the fields selected from def at depth (1 for the result's own fields):
 // every non-deprecated scalar and enum field, and object fields down to the depth limit,
-// skipping fields that need arguments and types already on the path. A union or interface
-// gets __typename and one inline fragment per member.
+// skipping fields that need arguments and types already on the path. A type another service
+// owns is selected by its key (see keySelection). A union or interface gets __typename and
+// one inline fragment per member.
 func (g *gen) selection(def *ast.Definition, depth int, path map[string]bool,
 	indent string) []string {
 	if def.Kind == ast.Union || def.Kind == ast.Interface {
@@ -76,6 +79,9 @@ func (g *gen) selection(def *ast.Definition, depth int, path map[string]bool,
 			lines = append(lines, indent+"}")
 		}
 		return lines
+	}
+	if depth > 1 && g.foreign(def) {
+		return g.keySelection(def, indent)
 	}
 	path[def.Name] = true
 	defer delete(path, def.Name)
@@ -101,6 +107,39 @@ func (g *gen) selection(def *ast.Definition, depth int, path map[string]bool,
 		lines = append(lines, indent+"}")
 	}
 	return lines
+}
+
+// foreign reports whether def is declared in another service's file: such a type belongs to
+// that service, and this one refers to it only by key.
+func (g *gen) foreign(def *ast.Definition) bool {
+	if def.Position == nil || def.Position.Src == nil {
+		return false
+	}
+	owner := schema.Service(def.Position.Src)
+	return owner != "" && owner != g.svc.Name
+}
+
+// keySelection selects a foreign type by its ID fields, or when it has none by its scalar and
+// enum fields.
+func (g *gen) keySelection(def *ast.Definition, indent string) []string {
+	var keys, leaves []string
+	for _, f := range g.fieldDefs(def) {
+		if _, dep := deprecation(f.Directives); dep || requiredArgs(f) {
+			continue
+		}
+		child := g.svc.Schema.Types[f.Type.Name()]
+		if child.Kind != ast.Scalar && child.Kind != ast.Enum {
+			continue
+		}
+		leaves = append(leaves, indent+f.Name)
+		if f.Type.Name() == "ID" {
+			keys = append(keys, indent+f.Name)
+		}
+	}
+	if len(keys) > 0 {
+		return keys
+	}
+	return leaves
 }
 
 func requiredArgs(f *ast.FieldDefinition) bool {

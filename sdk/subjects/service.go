@@ -39,39 +39,9 @@ identity {
   __typename
   ... on TDRUser {
     id
-    user_id
-    email
-    status
-    roles
-    given_name
-    family_name
-    preferred_language
-    created_at
-    updated_at
-    last_login
-    tenants {
-      id
-      role
-    }
-    eula {
-      date
-      version
-    }
   }
   ... on Client {
     id
-    client_id
-    name
-    tenant_id
-    created_at
-    updated_at
-    roles
-    role_assignments {
-      id
-      role_id
-      role_name
-      expires_at
-    }
   }
 }`
 
