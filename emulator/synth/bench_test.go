@@ -75,3 +75,27 @@ func TestMemory(t *testing.T) {
 		t.Errorf("default dataset holds %.1f MiB, want well under 150", cached)
 	}
 }
+
+// BenchmarkDatasetMemory reports the live heap of a generated dataset for the default size,
+// for 100 tenants, and for the scale that gives 10,000 alerts.
+func BenchmarkDatasetMemory(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		cfg  Config
+	}{
+		{"default", Config{Seed: 1, Now: testNow}},
+		{"tenants=100", Config{Seed: 1, Tenants: 100, Now: testNow}},
+		{"scale=5", Config{Seed: 1, Scale: 5, Now: testNow}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var mib float64
+			for b.Loop() {
+				before := heapMiB()
+				d := Generate(c.cfg)
+				mib = heapMiB() - before
+				runtime.KeepAlive(d)
+			}
+			b.ReportMetric(mib, "MiB")
+		})
+	}
+}
