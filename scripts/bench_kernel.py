@@ -1,6 +1,9 @@
-"""Measure a Jupyter kernel through jupyter_client, as a Jupyter front end talks to it.
+"""Measure Jupyter kernels through jupyter_client, as a Jupyter front end talks to them.
 
-For the kernelspec named on the command line this reports, as one JSON object on stdout:
+  bench_kernel.py measure KERNEL CODE   measure the kernelspec KERNEL, print one JSON object
+  bench_kernel.py table FILE...         print the table and the targets of measure's outputs
+
+measure reports:
 
   startup_ms   start-up: from asking jupyter_client to start the kernel to the first
                kernel_info_reply (median and p99 over --starts runs; each run a new kernel)
@@ -113,16 +116,7 @@ def stop(km, client):
     km.shutdown_kernel(now=False)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("kernel", help="kernelspec name")
-    ap.add_argument("code", help="the cell to execute, e.g. 'x := 1'")
-    ap.add_argument("--starts", type=int, default=10)
-    ap.add_argument("--runs", type=int, default=300)
-    ap.add_argument("--warmup", type=int, default=30)
-    args = ap.parse_args()
-
+def measure(args):
     startups = []
     for _ in range(args.starts):
         km, client, elapsed = start(args.kernel)
@@ -148,6 +142,68 @@ def main():
     json.dump({"kernel": args.kernel, "client": "jupyter_client", "code": args.code,
                "startup_ms": summary(startups), "execute_ms": summary(rounds)}, sys.stdout)
     sys.stdout.write("\n")
+
+
+def verdict(ok):
+    return "met" if ok else "MISSED"
+
+
+def table(args):
+    rows = []
+    for path in args.files:
+        with open(path) as f:
+            rows.append(json.load(f))
+    head = ("client", "kernel", "cell", "start-up median", "p99", "execute median", "p99")
+    lines = [head]
+    for r in rows:
+        lines.append((r["client"], r["kernel"], r["code"],
+                      "%.1f ms" % r["startup_ms"]["median"], "%.1f ms" % r["startup_ms"]["p99"],
+                      "%.3f ms" % r["execute_ms"]["median"], "%.3f ms" % r["execute_ms"]["p99"]))
+    widths = [max(len(l[i]) for l in lines) for i in range(len(head))]
+    for l in lines:
+        print("  ".join(c.ljust(w) for c, w in zip(l, widths)).rstrip())
+
+    by = {(r["client"], r["kernel"]): r for r in rows}
+    go = by.get(("jupyter_client", args.go))
+    py = by.get(("jupyter_client", args.python))
+    goclient = by.get(("kernel/client", args.go))
+    print()
+    print("targets (%d start-ups and %d round trips per row):" % (
+        rows[0]["startup_ms"]["n"], rows[0]["execute_ms"]["n"]))
+    if go:
+        s = go["startup_ms"]["median"]
+        print("  start-up <= 100 ms (jupyter_client): %.1f ms, %s" % (s, verdict(s <= 100)))
+    if go and py:
+        s, p = go["startup_ms"]["median"], py["startup_ms"]["median"]
+        print("  start-up <= 1/10 of ipykernel's: %.1f ms vs %.1f ms (1/%.1f), %s" % (
+            s, p, p / s, verdict(s * 10 <= p)))
+        e, q = go["execute_ms"]["median"], py["execute_ms"]["median"]
+        print("  execute median <= 1/4 of ipykernel's (jupyter_client): %.3f ms vs %.3f ms "
+              "(1/%.1f), %s" % (e, q, q / e, verdict(e * 4 <= q)))
+    if goclient:
+        e = goclient["execute_ms"]["median"]
+        print("  execute median <= 1 ms (Go client): %.3f ms, %s" % (e, verdict(e <= 1)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="command", required=True)
+    m = sub.add_parser("measure", help="measure one kernelspec")
+    m.add_argument("kernel", help="kernelspec name")
+    m.add_argument("code", help="the cell to execute, e.g. 'x := 1'")
+    m.add_argument("--starts", type=int, default=10)
+    m.add_argument("--runs", type=int, default=300)
+    m.add_argument("--warmup", type=int, default=30)
+    t = sub.add_parser("table", help="print measure's outputs as a table with the targets")
+    t.add_argument("files", nargs="+")
+    t.add_argument("--go", default="gotaegis", help="kernel name of the Go kernel's rows")
+    t.add_argument("--python", default="ipykernel", help="kernel name of ipykernel's rows")
+    args = ap.parse_args()
+    if args.command == "measure":
+        measure(args)
+    else:
+        table(args)
 
 
 if __name__ == "__main__":
