@@ -13,6 +13,8 @@ var initialisms = map[string]string{
 	"ids": "IDs", "ip": "IP", "json": "JSON", "jwt": "JWT", "mac": "MAC", "mdr": "MDR",
 	"mfa": "MFA", "os": "OS", "ql": "QL", "rn": "RN", "sql": "SQL", "sso": "SSO", "tdr": "TDR",
 	"tlp": "TLP", "uri": "URI", "url": "URL", "uuid": "UUID", "xdr": "XDR",
+	// Taegis writes these compounds as one lower-case word (tdruser, tdrusers).
+	"tdruser": "TDRUser", "tdrusers": "TDRUsers",
 }
 
 // words splits a GraphQL name into words at underscores and other separators, at a lower-case

@@ -79,13 +79,13 @@ func (s *Service) CurrentTDRUser(ctx context.Context, opts ...sdk.Option) (*TDRU
 	return out.Data, nil
 }
 
-// TdruserSelection is the default selection set of Tdruser.
-const TdruserSelection = CurrentTDRUserSelection
+// TDRUserSelection is the default selection set of TDRUser.
+const TDRUserSelection = CurrentTDRUserSelection
 
-// Tdruser runs the tdruser query.
+// TDRUser runs the tdruser query.
 //
 // Returns one user by id.
-func (s *Service) Tdruser(ctx context.Context, id string, opts ...sdk.Option) (*TDRUser, error) {
+func (s *Service) TDRUser(ctx context.Context, id string, opts ...sdk.Option) (*TDRUser, error) {
 	c, err := s.client()
 	if err != nil {
 		return nil, err
@@ -97,7 +97,7 @@ func (s *Service) Tdruser(ctx context.Context, id string, opts ...sdk.Option) (*
 		Kind:    sdk.Query,
 		Field:   "tdruser",
 		Document: "query tdruser($id: ID!) { tdruser(id: $id) {\n" +
-			sdk.Options(opts).SelectionOr(TdruserSelection) +
+			sdk.Options(opts).SelectionOr(TDRUserSelection) +
 			"\n} }",
 		Variables: vars,
 	}
@@ -110,11 +110,11 @@ func (s *Service) Tdruser(ctx context.Context, id string, opts ...sdk.Option) (*
 	return out.Data, nil
 }
 
-// TdrusersSelection is the default selection set of Tdrusers.
-const TdrusersSelection = CurrentTDRUserSelection
+// TDRUsersSelection is the default selection set of TDRUsers.
+const TDRUsersSelection = CurrentTDRUserSelection
 
-// TdrusersArgs are the arguments of Tdrusers; nil fields are not sent.
-type TdrusersArgs struct {
+// TDRUsersArgs are the arguments of TDRUsers; nil fields are not sent.
+type TDRUsersArgs struct {
 	Email    *string
 	Role     *string
 	TenantID *string
@@ -123,12 +123,12 @@ type TdrusersArgs struct {
 	PerPage  *int
 }
 
-// Tdrusers runs the tdrusers query.
+// TDRUsers runs the tdrusers query.
 //
 // Lists the users that match every filter given, one page at a time.
-func (s *Service) Tdrusers(
+func (s *Service) TDRUsers(
 	ctx context.Context,
-	args TdrusersArgs,
+	args TDRUsersArgs,
 	opts ...sdk.Option,
 ) ([]TDRUser, error) {
 	c, err := s.client()
@@ -162,7 +162,7 @@ func (s *Service) Tdrusers(
 			"$status: String, $page: Int, $perPage: Int) { tdrusers(email: $email, " +
 			"role: $role, tenantID: $tenantID, status: $status, page: $page, " +
 			"perPage: $perPage) {\n" +
-			sdk.Options(opts).SelectionOr(TdrusersSelection) +
+			sdk.Options(opts).SelectionOr(TDRUsersSelection) +
 			"\n} }",
 		Variables: vars,
 	}
