@@ -139,6 +139,7 @@ type Dataset struct {
 	alertByID   map[string]map[string]any
 	plantedByID map[string]map[string]any
 	cache       *eventCache
+	activity    *activityCurve
 }
 
 // Generate builds the dataset that cfg describes. Zero fields take their defaults and
@@ -153,6 +154,7 @@ func Generate(cfg Config) *Dataset {
 		alertByID:   map[string]map[string]any{},
 		plantedByID: map[string]map[string]any{},
 		cache:       newEventCache(defaultCacheEvents),
+		activity:    newActivityCurve(cfg.Now),
 	}
 	d.buildTenants()
 	for _, t := range d.leaves {

@@ -233,14 +233,13 @@ func b2u(b bool) uint64 {
 	return 0
 }
 
-// eventTime places background event index of its type evenly over the window, with jitter
-// inside its slot so that the events stay in time order.
+// eventTime places background event index of its type in the window: the index's share of
+// the type's events, plus jitter inside its slot, maps through the activity curve to a time.
+// The curve only bends the spacing, so events stay in index order.
 func (d *Dataset) eventTime(t *tenant, typ, index int) int64 {
 	r := keyed(d.Config.Seed, label("event-time"), t.num, uint64(typ), uint64(index))
-	window := int64(Window / time.Microsecond)
-	slot := max(1, window/int64(t.counts[typ]))
-	start := d.Config.Now.Add(-Window).UnixMicro()
-	return start + int64(index)*slot + int64(r.next()%uint64(slot))
+	u := (float64(index) + r.float()) / float64(t.counts[typ])
+	return d.activity.at(u)
 }
 
 // countFor is how many background events of one type a tenant has at a scale.

@@ -3,6 +3,7 @@ package synth
 import (
 	"fmt"
 	"testing"
+	"time"
 )
 
 // kinds of field values, as the JSON-shaped records hold them.
@@ -98,5 +99,32 @@ func TestEventFields(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestActivityCurve(t *testing.T) {
+	d := shared()
+	evs, err := d.Events(d.TenantIDs()[0], "process")
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy := 0
+	for _, ev := range evs {
+		if hourWeight(time.UnixMicro(usec(ev)).UTC()) == 3 {
+			busy++
+		}
+	}
+	// Weekday working hours carry 150 of the week's 212.55 units of weight.
+	if share := float64(busy) / float64(len(evs)); share < 0.65 || share > 0.76 {
+		t.Errorf("%.2f of events in weekday working hours, want about 0.71", share)
+	}
+	c := newActivityCurve(testNow)
+	prev := int64(0)
+	for i := 0; i <= 1000; i++ {
+		at := c.at(float64(i) / 1001)
+		if at < prev || at < testNow.Add(-Window).UnixMicro() || at >= testNow.UnixMicro() {
+			t.Fatalf("at(%d/1001) = %d: out of order or outside the window", i, at)
+		}
+		prev = at
 	}
 }
