@@ -53,6 +53,18 @@ func (v AggregateAlertsBySeverityInputGroupBy) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for AggregateAlertsBySeverityInput_GroupBy, in
+// schema order.
+func (AggregateAlertsBySeverityInputGroupBy) Values() []AggregateAlertsBySeverityInputGroupBy {
+	return []AggregateAlertsBySeverityInputGroupBy{
+		AggregateAlertsBySeverityInputGroupByDomain,
+		AggregateAlertsBySeverityInputGroupByWatchlist,
+		AggregateAlertsBySeverityInputGroupByHostname,
+		AggregateAlertsBySeverityInputGroupByDetector,
+		AggregateAlertsBySeverityInputGroupByUser,
+	}
+}
+
 // AggregationKeys is the GraphQL object AggregationKeys.
 //
 // One key of an aggregation bucket.
@@ -1072,6 +1084,17 @@ func (v AlertsSeverity) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for AlertsSeverity, in schema order.
+func (AlertsSeverity) Values() []AlertsSeverity {
+	return []AlertsSeverity{
+		AlertsSeverityInfo,
+		AlertsSeverityLow,
+		AlertsSeverityMedium,
+		AlertsSeverityHigh,
+		AlertsSeverityCritical,
+	}
+}
+
 // AuxiliaryEvent is the GraphQL object AuxiliaryEvent.
 //
 // An event referred to from an alert or found by search.
@@ -1133,6 +1156,15 @@ func (v CallerInformation) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for CallerInformation, in schema order.
+func (CallerInformation) Values() []CallerInformation {
+	return []CallerInformation{
+		CallerInformationUnknown,
+		CallerInformationAlertsV1,
+		CallerInformationAlertsV2,
+	}
 }
 
 // CreationRule is the GraphQL object CreationRule.
@@ -1403,6 +1435,15 @@ func (v EntityPerspective) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for EntityPerspective, in schema order.
+func (EntityPerspective) Values() []EntityPerspective {
+	return []EntityPerspective{
+		EntityPerspectiveUnknownPerspective,
+		EntityPerspectiveSource,
+		EntityPerspectiveTarget,
+	}
+}
+
 // EntityProcess is the GraphQL object EntityProcess.
 //
 // A process entity.
@@ -1562,6 +1603,14 @@ func (v InvestigationOperation) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for InvestigationOperation, in schema order.
+func (InvestigationOperation) Values() []InvestigationOperation {
+	return []InvestigationOperation{
+		InvestigationOperationUpdate,
+		InvestigationOperationDelete,
+	}
+}
+
 // LicenseLevel is the GraphQL enum LicenseLevel.
 //
 // The licence tier of a tenant.
@@ -1596,6 +1645,20 @@ func (v LicenseLevel) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for LicenseLevel, in schema order.
+func (LicenseLevel) Values() []LicenseLevel {
+	return []LicenseLevel{
+		LicenseLevelNone,
+		LicenseLevelMDR,
+		LicenseLevelXDRItdr,
+		LicenseLevelTaegisNative,
+		LicenseLevelAllSophos,
+		LicenseLevelAllXDR,
+		LicenseLevelNotNone,
+		LicenseLevelAll,
+	}
 }
 
 // Locale is the GraphQL enum Locale.
@@ -1638,6 +1701,22 @@ func (v Locale) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for Locale, in schema order.
+func (Locale) Values() []Locale {
+	return []Locale{
+		LocaleEn,
+		LocaleFr,
+		LocaleDe,
+		LocalePt,
+		LocaleKo,
+		LocaleJa,
+		LocaleIt,
+		LocaleEs,
+		LocaleZhCN,
+		LocaleZhTW,
+	}
+}
+
 // MDRProviderType is the GraphQL enum MdrProviderType.
 //
 // Who provides managed detection and response for a tenant.
@@ -1664,6 +1743,16 @@ func (v MDRProviderType) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for MdrProviderType, in schema order.
+func (MDRProviderType) Values() []MDRProviderType {
+	return []MDRProviderType{
+		MDRProviderTypeSecureworks,
+		MDRProviderTypePartner,
+		MDRProviderTypeSophos,
+		MDRProviderTypeNone,
+	}
 }
 
 // MitreAttackInfo is the GraphQL object MitreAttackInfo.
@@ -1758,6 +1847,16 @@ func (v Origin) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for Origin, in schema order.
+func (Origin) Values() []Origin {
+	return []Origin{
+		OriginInternal,
+		OriginCustomer,
+		OriginExternal,
+		OriginPartner,
+	}
 }
 
 // PollRequestInput is the GraphQL input PollRequestInput.
@@ -1923,6 +2022,15 @@ func (v RPCResponseStatus) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for RPCResponseStatus, in schema order.
+func (RPCResponseStatus) Values() []RPCResponseStatus {
+	return []RPCResponseStatus{
+		RPCResponseStatusOk,
+		RPCResponseStatusInvalidRequest,
+		RPCResponseStatusTransactionError,
+	}
+}
+
 // Relationship is the GraphQL object Relationship.
 //
 // A relation between two entities of an alert.
@@ -2072,6 +2180,21 @@ func (v ResolutionStatus) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for ResolutionStatus, in schema order.
+func (ResolutionStatus) Values() []ResolutionStatus {
+	return []ResolutionStatus{
+		ResolutionStatusOpen,
+		ResolutionStatusTruePositiveBenign,
+		ResolutionStatusTruePositiveMalicious,
+		ResolutionStatusFalsePositive,
+		ResolutionStatusNotActionable,
+		ResolutionStatusOther,
+		ResolutionStatusSuppressed,
+		ResolutionStatusAutoClose,
+		ResolutionStatusDismissed,
+	}
+}
+
 // ResponseStatus is the GraphQL enum ResponseStatus.
 //
 // Whether a change succeeded.
@@ -2094,6 +2217,14 @@ func (v ResponseStatus) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for ResponseStatus, in schema order.
+func (ResponseStatus) Values() []ResponseStatus {
+	return []ResponseStatus{
+		ResponseStatusSuccess,
+		ResponseStatusFailed,
+	}
 }
 
 // SearchRequestInput is the GraphQL input SearchRequestInput.
@@ -2282,6 +2413,23 @@ func (v TenantEnvironment) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for TenantEnvironment, in schema order.
+func (TenantEnvironment) Values() []TenantEnvironment {
+	return []TenantEnvironment{
+		TenantEnvironmentCharlie,
+		TenantEnvironmentDelta,
+		TenantEnvironmentEcho,
+		TenantEnvironmentFoxtrot,
+		TenantEnvironmentGolf,
+		TenantEnvironmentHotel,
+		TenantEnvironmentIndia,
+		TenantEnvironmentJuliet,
+		TenantEnvironmentKilo,
+		TenantEnvironmentQuebec,
+		TenantEnvironmentPilot,
+	}
 }
 
 // TenantLabel is the GraphQL object TenantLabel.
@@ -2756,4 +2904,12 @@ func (v Visibility) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for Visibility, in schema order.
+func (Visibility) Values() []Visibility {
+	return []Visibility{
+		VisibilityDeployed,
+		VisibilityResearch,
+	}
 }

@@ -96,3 +96,36 @@ func TestServiceWithoutClient(t *testing.T) {
 		t.Errorf("got %v, want errNoClient", err)
 	}
 }
+
+func TestEnumValues(t *testing.T) {
+	vals := ResolutionStatus("").Values()
+	if len(vals) != 9 || vals[0] != ResolutionStatusOpen || vals[8] != ResolutionStatusDismissed {
+		t.Errorf("got %v", vals)
+	}
+	for _, v := range vals {
+		if !v.IsKnown() {
+			t.Errorf("%s is not known", v)
+		}
+	}
+}
+
+// Decoding any server answer must not panic, and what decodes must encode again.
+func FuzzDecodeAlert(f *testing.F) {
+	b, err := os.ReadFile("testdata/alert.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add([]byte(`{"source_entities":[{"properties":{"__typename":"EntityUser","username":1}}]}`))
+	f.Add([]byte(`{"source_entities":[{"properties":{"__typename":7}}]}`))
+	f.Add([]byte(`{"target_entities":[{"properties":[]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var a Alert2
+		if json.Unmarshal(data, &a) != nil {
+			return
+		}
+		if _, err := json.Marshal(&a); err != nil {
+			t.Fatalf("decoded %q but cannot encode it: %v", data, err)
+		}
+	})
+}

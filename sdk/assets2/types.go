@@ -46,6 +46,20 @@ func (v AssetSearchOrderByInputV2) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for AssetSearchOrderByInputV2, in schema order.
+func (AssetSearchOrderByInputV2) Values() []AssetSearchOrderByInputV2 {
+	return []AssetSearchOrderByInputV2{
+		AssetSearchOrderByInputV2HostnameAsc,
+		AssetSearchOrderByInputV2HostnameDesc,
+		AssetSearchOrderByInputV2CreatedAtAsc,
+		AssetSearchOrderByInputV2CreatedAtDesc,
+		AssetSearchOrderByInputV2LastSeenAtAsc,
+		AssetSearchOrderByInputV2LastSeenAtDesc,
+		AssetSearchOrderByInputV2OSVersionAsc,
+		AssetSearchOrderByInputV2OSVersionDesc,
+	}
+}
+
 // AssetV2 is the GraphQL object AssetV2.
 //
 // An endpoint and what its agent reports about it.
@@ -515,6 +529,22 @@ func (v EndpointTypeV2) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for EndpointTypeV2, in schema order.
+func (EndpointTypeV2) Values() []EndpointTypeV2 {
+	return []EndpointTypeV2{
+		EndpointTypeV2EndpointRedcloak,
+		EndpointTypeV2EndpointTaegis,
+		EndpointTypeV2EndpointCrowdStrike,
+		EndpointTypeV2EndpointCarbonBlack,
+		EndpointTypeV2EndpointCarbonBlackPsc,
+		EndpointTypeV2EndpointMicrosoftAtp,
+		EndpointTypeV2EndpointSentinelone,
+		EndpointTypeV2EndpointHarfangLab,
+		EndpointTypeV2EndpointSophosCixa,
+		EndpointTypeV2EndpointSophos,
+	}
 }
 
 // EthernetAddressV2 is the GraphQL object EthernetAddressV2.

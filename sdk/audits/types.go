@@ -261,3 +261,11 @@ func (v AuditSortOrder) IsKnown() bool {
 	}
 	return false
 }
+
+// Values returns the values the schema declares for AuditSortOrder, in schema order.
+func (AuditSortOrder) Values() []AuditSortOrder {
+	return []AuditSortOrder{
+		AuditSortOrderAsc,
+		AuditSortOrderDesc,
+	}
+}

@@ -39,6 +39,16 @@ func (v DetectorStatus) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for DetectorStatus, in schema order.
+func (DetectorStatus) Values() []DetectorStatus {
+	return []DetectorStatus{
+		DetectorStatusGenerallyAvailable,
+		DetectorStatusBeta,
+		DetectorStatusResearch,
+		DetectorStatusRetired,
+	}
+}
+
 // RegisteredDetector is the GraphQL object RegisteredDetector.
 //
 // A detector and what it looks for.

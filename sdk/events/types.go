@@ -52,6 +52,23 @@ func (v BaseType) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for BaseType, in schema order.
+func (BaseType) Values() []BaseType {
+	return []BaseType{
+		BaseTypeString,
+		BaseTypeNumber,
+		BaseTypeBoolean,
+		BaseTypeTimestamp,
+		BaseTypeTimestampMilliseconds,
+		BaseTypeBytes,
+		BaseTypeStringList,
+		BaseTypeNumberList,
+		BaseTypeStruct,
+		BaseTypeStructList,
+		BaseTypeEnumMap,
+	}
+}
+
 // Event is the GraphQL object Event.
 //
 // An event fetched by id.
@@ -683,6 +700,24 @@ func (v LogicalType) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for LogicalType, in schema order.
+func (LogicalType) Values() []LogicalType {
+	return []LogicalType{
+		LogicalTypeCommand,
+		LogicalTypeDomain,
+		LogicalTypeEmail,
+		LogicalTypeHash,
+		LogicalTypeHost,
+		LogicalTypeIP,
+		LogicalTypeMAC,
+		LogicalTypePath,
+		LogicalTypePort,
+		LogicalTypeProcess,
+		LogicalTypeURL,
+		LogicalTypeUser,
+	}
+}
+
 // SearchTarget is the GraphQL enum SearchTarget.
 //
 // Where queries used to run.
@@ -707,4 +742,13 @@ func (v SearchTarget) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for SearchTarget, in schema order.
+func (SearchTarget) Values() []SearchTarget {
+	return []SearchTarget{
+		SearchTargetAthena,
+		SearchTargetAthenaHudi,
+		SearchTargetAthenaHudiStaging,
+	}
 }

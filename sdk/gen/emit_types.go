@@ -111,7 +111,13 @@ func (g *gen) writeEnum(b *bytes.Buffer, def *ast.Definition) {
 		}
 		b.WriteString(g.consts[def.Name][v.Name])
 	}
-	b.WriteString(":\n\t\treturn true\n\t}\n\treturn false\n}\n")
+	b.WriteString(":\n\t\treturn true\n\t}\n\treturn false\n}\n\n")
+	docf(b, "", "Values returns the values the schema declares for %s, in schema order.", def.Name)
+	fmt.Fprintf(b, "func (%s) Values() []%s {\n\treturn []%s{\n", name, name, name)
+	for _, v := range def.EnumValues {
+		fmt.Fprintf(b, "\t\t%s,\n", g.consts[def.Name][v.Name])
+	}
+	b.WriteString("\t}\n}\n")
 }
 
 func (g *gen) writeUnion(b *bytes.Buffer, def *ast.Definition) {

@@ -194,6 +194,19 @@ func (v AlertResolutionStatus) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for AlertResolutionStatus, in schema order.
+func (AlertResolutionStatus) Values() []AlertResolutionStatus {
+	return []AlertResolutionStatus{
+		AlertResolutionStatusOpen,
+		AlertResolutionStatusTruePositiveBenign,
+		AlertResolutionStatusTruePositiveMalicious,
+		AlertResolutionStatusFalsePositive,
+		AlertResolutionStatusNotActionable,
+		AlertResolutionStatusOther,
+		AlertResolutionStatusSuppressed,
+	}
+}
+
 // ArchiveInvestigationV2Input is the GraphQL input ArchiveInvestigationV2Input.
 //
 // Names the investigation to archive.
@@ -678,6 +691,19 @@ func (v InvestigationCloseStatus) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for InvestigationCloseStatus, in schema order.
+func (InvestigationCloseStatus) Values() []InvestigationCloseStatus {
+	return []InvestigationCloseStatus{
+		InvestigationCloseStatusClosedConfirmedSecurityIncident,
+		InvestigationCloseStatusClosedAuthorizedActivity,
+		InvestigationCloseStatusClosedThreatMitigated,
+		InvestigationCloseStatusClosedNotVulnerable,
+		InvestigationCloseStatusClosedFalsePositiveAlert,
+		InvestigationCloseStatusClosedInconclusive,
+		InvestigationCloseStatusClosedInformational,
+	}
+}
+
 // InvestigationCommentsCount is the GraphQL object InvestigationCommentsCount.
 //
 // Comment counters of an investigation.
@@ -729,6 +755,15 @@ func (v InvestigationProcessingState) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for InvestigationProcessingState, in schema order.
+func (InvestigationProcessingState) Values() []InvestigationProcessingState {
+	return []InvestigationProcessingState{
+		InvestigationProcessingStateSuccess,
+		InvestigationProcessingStateFailed,
+		InvestigationProcessingStateRunning,
+	}
 }
 
 // InvestigationProcessingStatus is the GraphQL object InvestigationProcessingStatus.
@@ -815,6 +850,26 @@ func (v InvestigationStatus) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for InvestigationStatus, in schema order.
+func (InvestigationStatus) Values() []InvestigationStatus {
+	return []InvestigationStatus{
+		InvestigationStatusDraft,
+		InvestigationStatusDraftDismissed,
+		InvestigationStatusOpen,
+		InvestigationStatusAwaitingAction,
+		InvestigationStatusActive,
+		InvestigationStatusSuspended,
+		InvestigationStatusClosedConfirmedSecurityIncident,
+		InvestigationStatusClosedAuthorizedActivity,
+		InvestigationStatusClosedThreatMitigated,
+		InvestigationStatusClosedNotVulnerable,
+		InvestigationStatusClosedFalsePositiveAlert,
+		InvestigationStatusClosedInconclusive,
+		InvestigationStatusClosedInformational,
+		InvestigationStatusCustom,
+	}
+}
+
 // InvestigationType is the GraphQL enum InvestigationType.
 //
 // The kinds of investigation.
@@ -859,6 +914,25 @@ func (v InvestigationType) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for InvestigationType, in schema order.
+func (InvestigationType) Values() []InvestigationType {
+	return []InvestigationType{
+		InvestigationTypeSecurityInvestigation,
+		InvestigationTypeIncidentResponse,
+		InvestigationTypeThreatHunt,
+		InvestigationTypeManagedXDRThreatHunt,
+		InvestigationTypeCtuThreatHunt,
+		InvestigationTypeManagedXDREliteThreatHunt,
+		InvestigationTypeSecureworksIncidentResponse,
+		InvestigationTypeUnlimitedResponse,
+		InvestigationTypeManagedXDROtInvestigation,
+		InvestigationTypeOtInvestigation,
+		InvestigationTypeDetectionResearch,
+		InvestigationTypeInformational,
+		InvestigationTypeCustom,
+	}
 }
 
 // InvestigationV2 is the GraphQL object InvestigationV2.
@@ -1392,6 +1466,20 @@ func (v LicenseLevel) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for LicenseLevel, in schema order.
+func (LicenseLevel) Values() []LicenseLevel {
+	return []LicenseLevel{
+		LicenseLevelNone,
+		LicenseLevelMDR,
+		LicenseLevelXDRItdr,
+		LicenseLevelTaegisNative,
+		LicenseLevelAllSophos,
+		LicenseLevelAllXDR,
+		LicenseLevelNotNone,
+		LicenseLevelAll,
+	}
+}
+
 // MDRProviderType is the GraphQL enum MdrProviderType.
 //
 // Who provides managed detection and response for a tenant.
@@ -1420,6 +1508,16 @@ func (v MDRProviderType) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for MdrProviderType, in schema order.
+func (MDRProviderType) Values() []MDRProviderType {
+	return []MDRProviderType{
+		MDRProviderTypeSecureworks,
+		MDRProviderTypePartner,
+		MDRProviderTypeSophos,
+		MDRProviderTypeNone,
+	}
+}
+
 // PaginationOrder is the GraphQL enum PaginationOrder.
 //
 // A sort direction.
@@ -1442,6 +1540,14 @@ func (v PaginationOrder) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for PaginationOrder, in schema order.
+func (PaginationOrder) Values() []PaginationOrder {
+	return []PaginationOrder{
+		PaginationOrderAscending,
+		PaginationOrderDescending,
+	}
 }
 
 // RemoveEvidenceFromInvestigationInput is the GraphQL input RemoveEvidenceFromInvestigationInput.
@@ -1952,6 +2058,23 @@ func (v TenantEnvironment) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for TenantEnvironment, in schema order.
+func (TenantEnvironment) Values() []TenantEnvironment {
+	return []TenantEnvironment{
+		TenantEnvironmentCharlie,
+		TenantEnvironmentDelta,
+		TenantEnvironmentEcho,
+		TenantEnvironmentFoxtrot,
+		TenantEnvironmentGolf,
+		TenantEnvironmentHotel,
+		TenantEnvironmentIndia,
+		TenantEnvironmentJuliet,
+		TenantEnvironmentKilo,
+		TenantEnvironmentQuebec,
+		TenantEnvironmentPilot,
+	}
 }
 
 // TenantLabel is the GraphQL object TenantLabel.

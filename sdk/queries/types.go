@@ -425,6 +425,14 @@ func (v QuerySortDirection) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for QuerySortDirection, in schema order.
+func (QuerySortDirection) Values() []QuerySortDirection {
+	return []QuerySortDirection{
+		QuerySortDirectionAsc,
+		QuerySortDirectionDesc,
+	}
+}
+
 // QuerySortField is the GraphQL enum QuerySortField.
 //
 // The keys history entries can be sorted by.
@@ -449,6 +457,15 @@ func (v QuerySortField) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for QuerySortField, in schema order.
+func (QuerySortField) Values() []QuerySortField {
+	return []QuerySortField{
+		QuerySortFieldCreatedAt,
+		QuerySortFieldUpdatedAt,
+		QuerySortFieldSavedName,
+	}
 }
 
 // Subject is the GraphQL object Subject.

@@ -275,6 +275,24 @@ func (v RuleEventType) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for RuleEventType, in schema order.
+func (RuleEventType) Values() []RuleEventType {
+	return []RuleEventType{
+		RuleEventTypeAuth,
+		RuleEventTypeCloudaudit,
+		RuleEventTypeDnsquery,
+		RuleEventTypeEmail,
+		RuleEventTypeFilemod,
+		RuleEventTypeHTTP,
+		RuleEventTypeNetflow,
+		RuleEventTypeNids,
+		RuleEventTypeProcess,
+		RuleEventTypeRegistry,
+		RuleEventTypeScriptblock,
+		RuleEventTypeThirdparty,
+	}
+}
+
 // RuleFilter is the GraphQL object RuleFilter.
 //
 // One condition of a regex rule.
@@ -380,6 +398,16 @@ func (v RuleType) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for RuleType, in schema order.
+func (RuleType) Values() []RuleType {
+	return []RuleType{
+		RuleTypeRegex,
+		RuleTypeQL,
+		RuleTypeSuppression,
+		RuleTypeWatchlist,
+	}
 }
 
 // SearchRulesInput is the GraphQL input SearchRulesInput.

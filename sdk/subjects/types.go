@@ -304,6 +304,14 @@ func (v SubjectType) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for SubjectType, in schema order.
+func (SubjectType) Values() []SubjectType {
+	return []SubjectType{
+		SubjectTypeClientSubject,
+		SubjectTypeUserSubject,
+	}
+}
+
 // TDRUser is the GraphQL object TDRUser.
 //
 // A person with access to Taegis.

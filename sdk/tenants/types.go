@@ -56,6 +56,14 @@ func (v OrderDir) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for OrderDir, in schema order.
+func (OrderDir) Values() []OrderDir {
+	return []OrderDir{
+		OrderDirAsc,
+		OrderDirDesc,
+	}
+}
+
 // Service2 is the GraphQL object Service.
 //
 // A service Taegis offers.
@@ -384,6 +392,23 @@ func (v TenantEnvironment) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for TenantEnvironment, in schema order.
+func (TenantEnvironment) Values() []TenantEnvironment {
+	return []TenantEnvironment{
+		TenantEnvironmentProduction,
+		TenantEnvironmentPilot,
+		TenantEnvironmentDelta,
+		TenantEnvironmentEcho,
+		TenantEnvironmentFoxtrot,
+		TenantEnvironmentGolf,
+		TenantEnvironmentHotel,
+		TenantEnvironmentIndia,
+		TenantEnvironmentJuliet,
+		TenantEnvironmentKilo,
+		TenantEnvironmentQuebec,
+	}
+}
+
 // TenantEnvironmentFilter is the GraphQL input TenantEnvironmentFilter.
 //
 // Matches tenants by environment.
@@ -472,6 +497,16 @@ func (v TenantOrderField) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for TenantOrderField, in schema order.
+func (TenantOrderField) Values() []TenantOrderField {
+	return []TenantOrderField{
+		TenantOrderFieldID,
+		TenantOrderFieldName,
+		TenantOrderFieldCreatedAt,
+		TenantOrderFieldUpdatedAt,
+	}
 }
 
 // TenantResults is the GraphQL object TenantResults.

@@ -38,6 +38,20 @@ func (v LicenseLevel) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for LicenseLevel, in schema order.
+func (LicenseLevel) Values() []LicenseLevel {
+	return []LicenseLevel{
+		LicenseLevelNone,
+		LicenseLevelMDR,
+		LicenseLevelXDRItdr,
+		LicenseLevelTaegisNative,
+		LicenseLevelAllSophos,
+		LicenseLevelAllXDR,
+		LicenseLevelNotNone,
+		LicenseLevelAll,
+	}
+}
+
 // MDRProviderType is the GraphQL enum MdrProviderType.
 //
 // Who provides managed detection and response for a tenant.
@@ -66,6 +80,16 @@ func (v MDRProviderType) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for MdrProviderType, in schema order.
+func (MDRProviderType) Values() []MDRProviderType {
+	return []MDRProviderType{
+		MDRProviderTypeSecureworks,
+		MDRProviderTypePartner,
+		MDRProviderTypeSophos,
+		MDRProviderTypeNone,
+	}
+}
+
 // OrderDir is the GraphQL enum OrderDir.
 //
 // A sort direction.
@@ -88,6 +112,14 @@ func (v OrderDir) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for OrderDir, in schema order.
+func (OrderDir) Values() []OrderDir {
+	return []OrderDir{
+		OrderDirAsc,
+		OrderDirDesc,
+	}
 }
 
 // RequestTenantContext is the GraphQL object RequestTenantContext.
@@ -177,6 +209,23 @@ func (v TenantEnvironment) IsKnown() bool {
 	return false
 }
 
+// Values returns the values the schema declares for TenantEnvironment, in schema order.
+func (TenantEnvironment) Values() []TenantEnvironment {
+	return []TenantEnvironment{
+		TenantEnvironmentCharlie,
+		TenantEnvironmentDelta,
+		TenantEnvironmentEcho,
+		TenantEnvironmentFoxtrot,
+		TenantEnvironmentGolf,
+		TenantEnvironmentHotel,
+		TenantEnvironmentIndia,
+		TenantEnvironmentJuliet,
+		TenantEnvironmentKilo,
+		TenantEnvironmentQuebec,
+		TenantEnvironmentPilot,
+	}
+}
+
 // TenantLabel is the GraphQL object TenantLabel.
 //
 // A name and value attached to a tenant.
@@ -263,6 +312,19 @@ func (v TenantResultOrder) IsKnown() bool {
 		return true
 	}
 	return false
+}
+
+// Values returns the values the schema declares for TenantResultOrder, in schema order.
+func (TenantResultOrder) Values() []TenantResultOrder {
+	return []TenantResultOrder{
+		TenantResultOrderID,
+		TenantResultOrderName,
+		TenantResultOrderCreatedAt,
+		TenantResultOrderUpdatedAt,
+		TenantResultOrderPartnerTenantID,
+		TenantResultOrderOrganizationTenantID,
+		TenantResultOrderHasSupportEnabled,
+	}
 }
 
 // TenantResults is the GraphQL object TenantResults.
