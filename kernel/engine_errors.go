@@ -125,12 +125,12 @@ func mapPanicLines(held []string) []string {
 		col, _ := strconv.Atoi(m[2])
 		where := strings.TrimPrefix(strings.TrimPrefix(h[len(m[0]):], "panic"), ": ")
 		where = strings.TrimSuffix(where, "(...)")
-		switch where {
-		case "", "main":
-			where = "cell"
-		default:
-			where = strings.TrimPrefix(where, "main.")
+		if where == "" || where == "main" {
+			// The interpreter places the cell's own frame at its start, not at the call.
+			out = append(out, "  in the cell")
+			continue
 		}
+		where = strings.TrimPrefix(where, "main.")
 		if strings.HasPrefix(where, "_gotaegis") {
 			continue
 		}

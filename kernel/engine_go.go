@@ -142,7 +142,7 @@ type _gotaegisOrdered interface {
 		~uintptr | ~float32 | ~float64 | ~string
 }
 
-func min[T _gotaegisOrdered](x T, ys ...T) T {
+func min[_gotaegisT _gotaegisOrdered](x _gotaegisT, ys ..._gotaegisT) _gotaegisT {
 	for _, y := range ys {
 		if y < x {
 			x = y
@@ -151,7 +151,7 @@ func min[T _gotaegisOrdered](x T, ys ...T) T {
 	return x
 }
 
-func max[T _gotaegisOrdered](x T, ys ...T) T {
+func max[_gotaegisT _gotaegisOrdered](x _gotaegisT, ys ..._gotaegisT) _gotaegisT {
 	for _, y := range ys {
 		if y > x {
 			x = y
@@ -166,7 +166,7 @@ func clear(x any) { _gotaegis.Clear(x) }
 // such a value is passed as a parameter of type any, and they recover because its type
 // switches may pick a case whose method the value lacks.
 
-func _gotaegisHTML[T any](v T) (s string, ok bool) {
+func _gotaegisHTML[_gotaegisT any](v _gotaegisT) (s string, ok bool) {
 	defer func() {
 		if recover() != nil {
 			s, ok = "", false
@@ -180,7 +180,7 @@ func _gotaegisHTML[T any](v T) (s string, ok bool) {
 	return "", false
 }
 
-func _gotaegisMarkdown[T any](v T) (s string, ok bool) {
+func _gotaegisMarkdown[_gotaegisT any](v _gotaegisT) (s string, ok bool) {
 	defer func() {
 		if recover() != nil {
 			s, ok = "", false
@@ -194,7 +194,7 @@ func _gotaegisMarkdown[T any](v T) (s string, ok bool) {
 	return "", false
 }
 
-func _gotaegisSVG[T any](v T) (s string, ok bool) {
+func _gotaegisSVG[_gotaegisT any](v _gotaegisT) (s string, ok bool) {
 	defer func() {
 		if recover() != nil {
 			s, ok = "", false
@@ -208,7 +208,7 @@ func _gotaegisSVG[T any](v T) (s string, ok bool) {
 	return "", false
 }
 
-func _gotaegisShow[T any](v T) {
+func _gotaegisShow[_gotaegisT any](v _gotaegisT) {
 	var x any = v
 	text := _gotaegisfmt.Sprint(v)
 	h, hok := _gotaegisHTML(v)
@@ -217,9 +217,8 @@ func _gotaegisShow[T any](v T) {
 	_gotaegis.Result(x, text, h, hok, m, mok, s, sok)
 }
 
-func _gotaegisShow2[A, B any](a A, b B) {
-	var x, y any = a, b
-	_gotaegis.Result2(x, _gotaegisfmt.Sprint(x), y == nil, _gotaegisfmt.Sprint(y))
+func _gotaegisShow2(a, b any) {
+	_gotaegis.Result2(a, _gotaegisfmt.Sprint(a), b == nil, _gotaegisfmt.Sprint(b))
 }
 `
 
@@ -306,7 +305,12 @@ func (e *GoEngine) Execute(ctx context.Context, code string, out Output) Reply {
 	e.stdout.setSink(so.Stream)
 	e.stderr.setSink(so.Stream)
 	e.pub.SetSink(so)
-	e.stdin.setAsk(func() (string, error) { return so.Input("", false) })
+	e.stdin.setAsk(func() (string, error) {
+		// What the cell printed before it reads, such as a prompt, reaches the client first.
+		e.stdout.sync()
+		e.stderr.sync()
+		return so.Input("", false)
+	})
 
 	reply := e.run(ctx, code, cell)
 

@@ -3,6 +3,9 @@ package kernel
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -101,33 +104,455 @@ func plain(b *display.Bundle) string {
 	return s
 }
 
-func TestSmoke(t *testing.T) {
+func TestExecuteResults(t *testing.T) {
 	e := newTestEngine(t, EngineOptions{})
-	for _, code := range []string{
-		`fmt.Println("hello, world")`,
-		"x := []int{1,2}\nx",
-		"1+2+3",
-		`import "os"` + "\n" + `fmt.Fprintln(os.Stderr, "oops")`,
-		`os.Stdout.WriteString("ws\n")`,
-		`panic("boom")`,
-		`undefinedThing`,
-		`os.Exit(3)`,
-		"for i := range 3 { fmt.Println(i) }",
-		"min(3, 2.5)",
-		`display.HTML("<b>t</b>")`,
-		"type P struct{X int}\nfunc (p P) HTML() string { return \"<i>p</i>\" }\nP{1}",
-		"%env FOO=bar",
-		"!echo hi",
-		"%time\nfmt.Println(1)",
-		"fmt.Println?",
-		"strconv.Atoi(\"12\")",
-		"func f() int { return 1 }\nf()",
-		"var fs []func() int\nfor i := 0; i < 3; i++ { fs = append(fs, func() int { return i }) }\nfs[0]()",
-		"type P struct{Y int}\nP{Y: 2}",
-		"%foo",
-		"%taegis alerts",
-	} {
-		rep, r := run(t, e, code)
-		t.Logf("CODE %q\n  result=%q err=%+v payload=%v\n  events=%+v", code, plain(rep.Result), rep.Err, rep.Payload, r.events)
+	tests := []struct {
+		name, code, want, mime, stdout string
+	}{
+		{"hello world", `fmt.Println("hello, world")`, "<no result>", "", "hello, world\n"},
+		{"import then use", "import \"fmt\"\nfmt.Println(\"hi\")", "<no result>", "", "hi\n"},
+		{"expression", "1+2+3", "6", "", ""},
+		{"slice", "x := []int{1,2}\nx", "[1 2]", "", ""},
+		{"assignment has no result", "y := 5", "<no result>", "", ""},
+		{"stdlib call", `strings.ToUpper("go")`, "GO", "", ""},
+		{"value and nil error", `strconv.Atoi("12")`, "12", "", ""},
+		{"range over int", "n := 0\nfor i := range 4 { n += i }\nn", "6", "", ""},
+		{"range over int variable", "k := 3\ns := 0\nfor i := range k { s += i }\ns", "3", "",
+			""},
+		{"min and max", "min(3, 1, 2) + max(4, 9)", "10", "", ""},
+		{"min of int and float constants", "min(3, 2.5)", "2.5", "", ""},
+		{"clear", "m := map[string]int{\"a\": 1}\nclear(m)\nlen(m)", "0", "", ""},
+		{"loop variable per iteration", "var fs []func() int\n" +
+			"for i := 0; i < 3; i++ { fs = append(fs, func() int { return i }) }\n" +
+			"fs[0]() + fs[2]()", "2", "", ""},
+		{"range variable per iteration", "var gs []func() int\n" +
+			"for _, v := range []int{7, 8} { gs = append(gs, func() int { return v }) }\n" +
+			"gs[0]()", "7", "", ""},
+		{"declarations between statements", "base := 10\nfunc h() int { return base * 2 }\nh()",
+			"20", "", ""},
+		{"display bundle", `display.HTML("<b>t</b>")`, "<b>t</b>", "text/html", ""},
+		{"markdown method", "type M struct{}\nfunc (M) Markdown() string { return \"*m*\" }\nM{}",
+			"{}", "text/markdown", ""},
+		{"html method", "type H struct{ N int }\nfunc (H) HTML() string { return \"<i>h</i>\" }\nH{2}",
+			"{2}", "text/html", ""},
+		{"svg method", "type S struct{}\nfunc (S) SVG() string { return \"<svg/>\" }\nS{}", "{}",
+			"image/svg+xml", ""},
+		{"image", "import \"image\"\nimage.NewRGBA(image.Rect(0, 0, 2, 2))", "<image 2x2>",
+			"image/png", ""},
+		{"write string", `os.Stdout.WriteString("ws\n")`, "<no result>", "", "ws\n"},
+		{"void call", "func quiet() {}\nquiet()", "<no result>", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, r := run(t, e, tt.code)
+			if rep.Err != nil {
+				t.Fatalf("error: %+v", rep.Err)
+			}
+			if got := plain(rep.Result); got != tt.want {
+				t.Errorf("result = %q, want %q", got, tt.want)
+			}
+			if tt.mime != "" {
+				if rep.Result == nil || rep.Result.Data[tt.mime] == nil {
+					t.Errorf("result has no %s: %+v", tt.mime, rep.Result)
+				}
+			}
+			if got := r.stream("stdout"); got != tt.stdout {
+				t.Errorf("stdout = %q, want %q", got, tt.stdout)
+			}
+		})
+	}
+}
+
+func TestExecuteRedefinition(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	steps := []struct{ code, want string }{
+		{"x := 1", "<no result>"},
+		{"x := \"s\"\nx", "s"},
+		{"func f() int { return 1 }", "<no result>"},
+		{"func f() int { return 2 }\nf()", "2"},
+		{"type T struct{ A int }\nT{A: 1}", "{1}"},
+		{"type T struct{ B string }\nT{B: \"b\"}", "{b}"},
+		{"T{B: \"again\"}", "{again}"},
+		{"import \"fmt\"\nimport \"fmt\"\nfmt.Sprint(3)", "3"},
+	}
+	for _, s := range steps {
+		rep, _ := run(t, e, s.code)
+		if rep.Err != nil {
+			t.Fatalf("%q: error %+v", s.code, rep.Err)
+		}
+		if got := plain(rep.Result); got != s.want {
+			t.Errorf("%q: result %q, want %q", s.code, got, s.want)
+		}
+	}
+}
+
+func TestExecuteErrors(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	tests := []struct {
+		name, code, ename, value, trace string
+	}{
+		{"panic", "x := 1\n_ = x\npanic(\"boom\")", "panic", "boom", "panic: boom"},
+		{"panic in function", "func bad() {\n\tvar m map[string]int\n\tm[\"a\"] = 1\n}\nbad()",
+			"panic", "assignment to entry in nil map", "in bad"},
+		{"compile error", "y := 2\nundefinedThing", "CompileError", "line 2", "undefinedThing"},
+		{"syntax error", "func ( {", "SyntaxError", "line 1", ""},
+		{"os.Exit", "os.Exit(3)", "SystemExit", "os.Exit(3) called", ""},
+		{"iterator", "func seq(yield func(int) bool) { yield(1) }\nfor v := range seq { _ = v }",
+			"UnsupportedError", "range over a function", ""},
+		{"unknown import", `import "github.com/x/y"`, "ImportError", "standard library", ""},
+		{"unknown magic", "%foo", "MagicError", "%foo", ""},
+		{"taegis without hook", "%taegis alerts search", "MagicError", "magics not available", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, r := run(t, e, tt.code)
+			if rep.Err == nil {
+				t.Fatalf("no error; result %v", rep.Result)
+			}
+			if rep.Err.Name != tt.ename || !strings.Contains(rep.Err.Value, tt.value) {
+				t.Errorf("error %s: %s, want %s containing %q", rep.Err.Name, rep.Err.Value,
+					tt.ename, tt.value)
+			}
+			if tb := strings.Join(rep.Err.Traceback, "\n"); !strings.Contains(tb, tt.trace) {
+				t.Errorf("traceback %q lacks %q", tb, tt.trace)
+			}
+			if len(r.events) != 0 {
+				t.Errorf("a failed cell published %+v, want only the error", r.events)
+			}
+			rep, _ = run(t, e, "40 + 2")
+			if plain(rep.Result) != "42" {
+				t.Errorf("engine unusable after the error: %+v", rep)
+			}
+		})
+	}
+}
+
+func TestExecuteStreamsLive(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	r := &recorder{}
+	var seenBeforeInput string
+	r.inputs = []string{"go on"}
+	asked := make(chan struct{})
+	r.onText = func(string) {}
+	out := &inputProbe{recorder: r, before: func() {
+		seenBeforeInput = strings.Join(eventsText(r), "")
+		close(asked)
+	}}
+	code := "fmt.Println(\"first\")\nvar s string\nfmt.Scanln(&s)\n" +
+		"fmt.Fprintln(os.Stderr, \"err\")\nfor i := 0; i < 3; i++ { fmt.Println(i) }"
+	rep := e.Execute(context.Background(), code, out)
+	if rep.Err != nil {
+		t.Fatalf("error %+v", rep.Err)
+	}
+	<-asked
+	if seenBeforeInput != "first\n" {
+		t.Errorf("before the cell asked for input the client had %q, want %q", seenBeforeInput,
+			"first\n")
+	}
+	if got := r.stream("stdout"); got != "first\n0\n1\n2\n" {
+		t.Errorf("stdout %q", got)
+	}
+	if got := r.stream("stderr"); got != "err\n" {
+		t.Errorf("stderr %q", got)
+	}
+}
+
+// inputProbe calls before when the cell first asks for input.
+type inputProbe struct {
+	*recorder
+	before func()
+	once   sync.Once
+}
+
+func (p *inputProbe) Input(prompt string, password bool) (string, error) {
+	p.once.Do(p.before)
+	return p.recorder.Input(prompt, password)
+}
+
+func eventsText(r *recorder) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, e := range r.events {
+		out = append(out, e.text)
+	}
+	return out
+}
+
+func TestExecuteStdin(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	r := &recorder{inputs: []string{"alice", "bob"}}
+	code := "import \"bufio\"\nvar name string\nfmt.Scanln(&name)\n" +
+		"sc := bufio.NewScanner(os.Stdin)\nsc.Scan()\nname + \"+\" + sc.Text()"
+	rep := e.Execute(context.Background(), code, r)
+	if rep.Err != nil || plain(rep.Result) != "alice+bob" {
+		t.Fatalf("got %q, %+v", plain(rep.Result), rep.Err)
+	}
+	// Without stdin, reading ends at once instead of hanging.
+	rep = e.Execute(context.Background(), "var z string\n_, err := fmt.Scanln(&z)\nerr != nil",
+		&recorder{})
+	if rep.Err != nil || plain(rep.Result) != "true" {
+		t.Fatalf("got %q, %+v", plain(rep.Result), rep.Err)
+	}
+}
+
+func TestExecuteInterrupt(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := &recorder{}
+	r.onText = func(s string) {
+		if strings.Contains(s, "spinning") {
+			cancel()
+		}
+	}
+	rep := e.Execute(ctx, "fmt.Println(\"spinning\")\nfor {}", r)
+	if rep.Err == nil || rep.Err.Name != "KeyboardInterrupt" {
+		t.Fatalf("want KeyboardInterrupt, got %+v", rep.Err)
+	}
+	rep, _ = run(t, e, "z := 20\nz + 1")
+	if plain(rep.Result) != "21" {
+		t.Fatalf("next cell: %+v", rep)
+	}
+}
+
+func TestExecuteDisplay(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	code := "for i := 0; i < 2; i++ { display.Show(display.Markdown(\"*x*\")) }\n" +
+		"display.ShowID(\"p\", \"10%\")\ndisplay.Update(\"p\", \"100%\")\ndisplay.Clear(true)"
+	rep, r := run(t, e, code)
+	if rep.Err != nil {
+		t.Fatalf("error %+v", rep.Err)
+	}
+	var kinds []string
+	for _, ev := range r.events {
+		kinds = append(kinds, ev.kind+":"+ev.id)
+	}
+	want := []string{"display:", "display:", "display:p", "update:p", "clear:"}
+	if !reflect.DeepEqual(kinds, want) {
+		t.Fatalf("events %v, want %v", kinds, want)
+	}
+	if r.events[0].bundle.Data["text/markdown"] != "*x*" {
+		t.Errorf("first display %+v", r.events[0].bundle)
+	}
+	if r.events[3].bundle.Data["text/plain"] != "100%" {
+		t.Errorf("update %+v", r.events[3].bundle)
+	}
+}
+
+func TestExecutePager(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	for _, code := range []string{"fmt.Println?", "func mine() {}\n"} {
+		rep, _ := run(t, e, code)
+		if rep.Err != nil {
+			t.Fatalf("%q: %+v", code, rep.Err)
+		}
+	}
+	rep, r := run(t, e, "fmt.Println?")
+	if rep.Result != nil || len(r.events) != 0 || len(rep.Payload) != 1 {
+		t.Fatalf("pager reply %+v events %+v", rep, r.events)
+	}
+	p := rep.Payload[0]
+	text, _ := p["data"].(map[string]any)["text/plain"].(string)
+	if p["source"] != "page" || !strings.Contains(text, "Println") {
+		t.Errorf("payload %+v", p)
+	}
+	rep, _ = run(t, e, "// mine says hello.\nfunc mine2(a int) string { return \"\" }")
+	if rep.Err != nil {
+		t.Fatal(rep.Err)
+	}
+	rep, _ = run(t, e, "mine2?")
+	text, _ = rep.Payload[0]["data"].(map[string]any)["text/plain"].(string)
+	if !strings.Contains(text, "func mine2(a int) string") || !strings.Contains(text, "mine says") {
+		t.Errorf("user pager %q", text)
+	}
+}
+
+func TestComplete(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	run(t, e, "myCounter := 1")
+	tests := []struct {
+		code       string
+		cursor     int
+		want       string
+		start, end int
+	}{
+		{"fmt.Printl", 10, "fmt.Println", 0, 10},
+		{"x := strings.ToUp", 17, "strings.ToUpper", 5, 17},
+		{"myCo", 4, "myCounter", 0, 4},
+		{"ret", 3, "return", 0, 3},
+		{"%he", 3, "%help", 0, 3},
+		{"é := fmt.Sprin", 14, "fmt.Sprint", 5, 14},
+		{"display.HT", 10, "display.HTML", 0, 10},
+	}
+	for _, tt := range tests {
+		m, s, en := e.Complete(tt.code, tt.cursor)
+		found := false
+		for _, x := range m {
+			found = found || x == tt.want
+		}
+		if !found || s != tt.start || en != tt.end {
+			t.Errorf("Complete(%q) = %v [%d,%d], want %q [%d,%d]", tt.code, m, s, en, tt.want,
+				tt.start, tt.end)
+		}
+	}
+}
+
+func TestInspect(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	data, ok := e.Inspect("fmt.Println", 5, 0)
+	text, _ := data["text/plain"].(string)
+	if !ok || !strings.Contains(text, "func Println") {
+		t.Errorf("Inspect fmt.Println = %v %q", ok, text)
+	}
+	if _, ok := e.Inspect("nosuchname", 3, 0); ok {
+		t.Error("Inspect of an unknown name found something")
+	}
+}
+
+func TestIsComplete(t *testing.T) {
+	tests := []struct{ code, status, indent string }{
+		{"1", "complete", ""},
+		{`fmt.Println("x")`, "complete", ""},
+		{"func f() int { return 1 }", "complete", ""},
+		{"func f() {", "incomplete", "    "},
+		{"x := []int{1,", "incomplete", "    "},
+		{"for {\n\tif true {", "incomplete", "        "},
+		{"x := 1 +", "incomplete", ""},
+		{"s := `raw", "incomplete", ""},
+		{"func ( {", "invalid", ""},
+		{"x := )", "invalid", ""},
+		{"%%writefile a.txt", "incomplete", ""},
+		{"%%writefile a.txt\nbody", "complete", ""},
+		{"%env", "complete", ""},
+		{"!ls \\", "incomplete", ""},
+		{"", "complete", ""},
+	}
+	for _, tt := range tests {
+		s, in := isComplete(tt.code)
+		if s != tt.status || in != tt.indent {
+			t.Errorf("isComplete(%q) = %q %q, want %q %q", tt.code, s, in, tt.status, tt.indent)
+		}
+	}
+}
+
+func TestMagics(t *testing.T) {
+	dir := t.TempDir()
+	wd, _ := os.Getwd()
+	t.Cleanup(func() { _ = os.Chdir(wd) })
+	e := newTestEngine(t, EngineOptions{})
+	tests := []struct {
+		name, code, stdout string
+		check              func(t *testing.T)
+	}{
+		{"help", "%help", "Line magics", nil},
+		{"env set", "%env GOTAEGIS_TEST_VAR=on", "GOTAEGIS_TEST_VAR=on", func(t *testing.T) {
+			if os.Getenv("GOTAEGIS_TEST_VAR") != "on" {
+				t.Error("variable not set")
+			}
+		}},
+		{"env get", "%env GOTAEGIS_TEST_VAR", "on\n", nil},
+		{"env list", "%env", "GOTAEGIS_TEST_VAR=on\n", nil},
+		{"cd", "%cd " + dir, dir, func(t *testing.T) {
+			got, _ := os.Getwd()
+			if r, _ := filepath.EvalSymlinks(dir); got != r && got != dir {
+				t.Errorf("cwd %s", got)
+			}
+		}},
+		{"interpreter sees cd", "d, _ := os.Getwd()\nfmt.Println(filepath.Base(d))",
+			filepath.Base(dir), nil},
+		{"time", "%time\nfmt.Println(\"timed\")", "timed\nWall time: ", nil},
+		{"shell in order", "fmt.Println(\"a\")\n!echo b\nfmt.Println(\"c\")", "a\nb\nc\n", nil},
+		{"shell in loop", "for i := 0; i < 2; i++ {\n\t!echo loop\n}", "loop\nloop\n", nil},
+		{"writefile", "%%writefile out.txt\nline one\n", "Writing out.txt", func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(dir, "out.txt"))
+			if err != nil || string(b) != "line one\n" {
+				t.Errorf("file %q %v", b, err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, r := run(t, e, tt.code)
+			if rep.Err != nil {
+				t.Fatalf("error %+v", rep.Err)
+			}
+			if got := r.stream("stdout"); !strings.Contains(got, tt.stdout) {
+				t.Errorf("stdout %q lacks %q", got, tt.stdout)
+			}
+			if tt.check != nil {
+				tt.check(t)
+			}
+		})
+	}
+}
+
+func TestTaegisHook(t *testing.T) {
+	var lines []string
+	var seen []any
+	hook := func(ctx context.Context, line, body string, vars Vars, out Output) (
+		*display.Bundle, error) {
+		lines = append(lines, line+"|"+body)
+		if v, ok := vars.Get("tenant"); ok {
+			seen = append(seen, v)
+		}
+		if err := vars.Set("found", []string{"a", "b"}); err != nil {
+			return nil, err
+		}
+		if strings.Contains(line, "fail") {
+			return nil, errors.New("query failed")
+		}
+		b := display.Text("result of " + line)
+		return &b, nil
+	}
+	e := newTestEngine(t, EngineOptions{Taegis: hook})
+	code := "tenants := []string{\"t1\", \"t2\"}\nfor _, tenant := range tenants {\n" +
+		"\t%taegis alerts search --tenant $tenant\n}"
+	rep, r := run(t, e, code)
+	if rep.Err != nil {
+		t.Fatalf("error %+v", rep.Err)
+	}
+	if len(lines) != 2 || !reflect.DeepEqual(seen, []any{"t1", "t2"}) {
+		t.Errorf("hook saw lines %q vars %v", lines, seen)
+	}
+	if rep, _ := run(t, e, "len(found)"); plain(rep.Result) != "2" {
+		t.Errorf("variable set by the magic: %q %+v", plain(rep.Result), rep.Err)
+	}
+	if len(r.events) != 2 || r.events[0].kind != "display" {
+		t.Errorf("events %+v", r.events)
+	}
+	rep, _ = run(t, e, "%taegis last")
+	if plain(rep.Result) != "result of %taegis last" {
+		t.Errorf("final magic result %q", plain(rep.Result))
+	}
+	rep, _ = run(t, e, "%%taegis cell\nbody text")
+	if plain(rep.Result) != "result of %%taegis cell" || lines[len(lines)-1] !=
+		"%%taegis cell|body text" {
+		t.Errorf("cell magic %q %q", plain(rep.Result), lines)
+	}
+	rep, _ = run(t, e, "%taegis fail")
+	if rep.Err == nil || rep.Err.Value != "query failed" {
+		t.Errorf("failing magic %+v", rep.Err)
+	}
+}
+
+func BenchmarkExecuteAssign(b *testing.B) {
+	e := newTestEngine(b, EngineOptions{})
+	r := &recorder{}
+	ctx := context.Background()
+	for b.Loop() {
+		if rep := e.Execute(ctx, "x := 1", r); rep.Err != nil {
+			b.Fatal(rep.Err)
+		}
+	}
+}
+
+func BenchmarkNewGoEngine(b *testing.B) {
+	for b.Loop() {
+		e, err := NewGoEngine(EngineOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = e.Close()
 	}
 }

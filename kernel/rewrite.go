@@ -85,7 +85,12 @@ func splitCell(src string) ([]segment, error) {
 			if n := len(segs); n > 0 && segs[n-1].kind == kind {
 				segs[n-1].end = end
 			} else {
-				segs = append(segs, segment{kind: kind, start: t.off, end: end})
+				floor := 0
+				if n > 0 {
+					floor = segs[n-1].end
+				}
+				start := leadingComments(src, t.off, floor)
+				segs = append(segs, segment{kind: kind, start: start, end: end})
 			}
 			atStart = false
 		}
@@ -101,6 +106,24 @@ func splitCell(src string) ([]segment, error) {
 		}
 	}
 	return segs, nil
+}
+
+// leadingComments moves off back over the whole // comment lines just above it, no further
+// than floor, so a declaration keeps its doc comment.
+func leadingComments(src string, off, floor int) int {
+	start := off
+	for {
+		lineStart := strings.LastIndexByte(src[:start], '\n') + 1
+		if strings.TrimSpace(src[lineStart:start]) != "" || lineStart == 0 {
+			return start
+		}
+		prevEnd := lineStart - 1
+		prevStart := strings.LastIndexByte(src[:prevEnd], '\n') + 1
+		if prevStart < floor || !strings.HasPrefix(strings.TrimSpace(src[prevStart:prevEnd]), "//") {
+			return start
+		}
+		start = prevStart
+	}
 }
 
 // statementEnd returns the offset just past the top-level statement starting at toks[i].
