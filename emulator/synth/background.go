@@ -75,6 +75,17 @@ func (d *Dataset) fileHashes(path string) (sha256, md5 string) {
 	return r.hex(32), r.hex(16)
 }
 
+// imageHashes is fileHashes for program images, which are few, remembered per dataset.
+func (d *Dataset) imageHashes(image string) (sha256, md5 string) {
+	if v, ok := d.images.Load(image); ok {
+		h := v.([2]string)
+		return h[0], h[1]
+	}
+	sha256, md5 = d.fileHashes(image)
+	d.images.Store(image, [2]string{sha256, md5})
+	return sha256, md5
+}
+
 // parentOf names the long-running parent process of a program on a host. Parents live for a
 // day, so all of a day's children share one parent correlation id and process id.
 func (d *Dataset) parentOf(t *tenant, h *host, image string, at int64) (string, int64) {
@@ -97,7 +108,7 @@ func (d *Dataset) processEvent(rec map[string]any, r *rng, t *tenant, h *host, a
 	}
 	image := strings.ReplaceAll(p.image, "%USER%", bareUser(login))
 	parentID, parentPID := d.parentOf(t, h, p.parent, at)
-	sha, md5 := d.fileHashes(image)
+	sha, md5 := d.imageHashes(image)
 	rec["commandline"] = p.cmd(r, h, login)
 	rec["image_path"] = image
 	rec["program"] = baseName(image)

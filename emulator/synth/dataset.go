@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -140,6 +141,7 @@ type Dataset struct {
 	plantedByID map[string]map[string]any
 	cache       *eventCache
 	activity    *activityCurve
+	images      sync.Map // program image path to its [sha256, md5]
 }
 
 // Generate builds the dataset that cfg describes. Zero fields take their defaults and

@@ -1,9 +1,6 @@
 package synth
 
-import (
-	"encoding/binary"
-	"hash/fnv"
-)
+import "encoding/binary"
 
 // rng is a small splitmix64 generator. It is used instead of math/rand so that every record can
 // be regenerated from its own key in a few nanoseconds without allocating, and so that the
@@ -29,11 +26,14 @@ func keyed(seed int64, parts ...uint64) rng {
 	return rng{s: h}
 }
 
-// label hashes a string into a key part.
+// label hashes a string into a key part (64-bit FNV-1a).
 func label(s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 func (r *rng) next() uint64 {
