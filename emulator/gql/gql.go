@@ -48,7 +48,8 @@ func NewServer(es graphql.ExecutableSchema) *handler.Server {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.Use(extension.Introspection{})
-	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	srv.AroundOperations(func(ctx context.Context,
+		next graphql.OperationHandler) graphql.ResponseHandler {
 		if err := CheckTenant(ctx); err != nil {
 			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{err}})
 		}

@@ -61,7 +61,8 @@ func TestPutGetListDelete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Seq != first.Seq || !d.Created.Equal(first.Created) || string(d.Data) != `{"title":"renamed"}` {
+	if d.Seq != first.Seq || !d.Created.Equal(first.Created) ||
+		string(d.Data) != `{"title":"renamed"}` {
 		t.Fatalf("replace changed identity: before %+v after %+v", first, d)
 	}
 
