@@ -96,6 +96,10 @@ func (c *Client) result(ctx context.Context, r Request, endpoint string, ci *cal
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("%s: %w", r.Field, ctx.Err())
 		}
+		var terr *tokenError
+		if errors.As(inner, &terr) {
+			return nil, fmt.Errorf("%s: %w", r.Field, terr.err)
+		}
 		var uerr *url.Error
 		if errors.As(inner, &uerr) {
 			inner = uerr.Err

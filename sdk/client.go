@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"sync"
 	"time"
@@ -100,7 +102,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	region, err := ResolveRegion(settings, cfg.Region, getenv)
 	if err != nil {
-		return nil, fmt.Errorf("sdk: %w", err)
+		return nil, err
 	}
 	if region.Name == RegionUniversal {
 		return nil, fmt.Errorf("sdk: region universal only issues tokens; choose a region such " +
@@ -117,7 +119,9 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("sdk: region %s: set both %s and %s, or neither", region.Name,
 			names.id, names.secret)
 	}
-	if region.Local && clientID == "" {
+	if clientID == "" && (region.Local || isLoopback(region.API)) {
+		// An emulator's default credentials are no secret; a real server refuses them and
+		// the error says which variables to set.
 		clientID, secret = LocalClientID, LocalClientSecret
 	}
 
@@ -280,6 +284,20 @@ func (c *core) graphqlClient(url string) *graphql.Client {
 		c.gqls[url] = g
 	}
 	return g
+}
+
+// isLoopback reports whether base is on this machine (a gotaegis emulator, usually).
+func isLoopback(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 var errNilClient = errors.New("sdk: nil Client; make one with sdk.New")

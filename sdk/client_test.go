@@ -486,11 +486,29 @@ func TestDoBadCredentials(t *testing.T) {
 
 func TestDoNoCredentials(t *testing.T) {
 	f := newFakeTaegis(t)
-	c := newTestClient(t, f, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret = "", "" })
+	c := newTestClient(t, f, func(cfg *Config) {
+		cfg.ClientID, cfg.ClientSecret = "", ""
+		cfg.Settings = testSettings(t, "https://api.example.invalid")
+	})
 	err := c.Do(context.Background(), Request{Kind: Query, Field: "ping", Document: pingDoc},
 		&pingOut{})
 	if !errors.Is(err, ErrNoCredentials) || !strings.Contains(err.Error(), "gotaegis auth login") {
 		t.Fatalf("Do: %v, want ErrNoCredentials with what to do", err)
+	}
+	if strings.Contains(err.Error(), "api.example.invalid") {
+		t.Errorf("Error() = %q; a missing credential is not the endpoint's fault", err)
+	}
+}
+
+func TestLoopbackRegionUsesEmulatorCredentials(t *testing.T) {
+	f := newFakeTaegis(t) // on 127.0.0.1, as a gotaegis emulator would be
+	f.tokenAuth = func(id, secret string) bool {
+		return id == LocalClientID && secret == LocalClientSecret
+	}
+	c := newTestClient(t, f, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret = "", "" })
+	if err := c.Do(context.Background(), Request{Kind: Query, Field: "ping", Document: pingDoc},
+		&pingOut{}); err != nil {
+		t.Fatalf("Do: %v", err)
 	}
 }
 

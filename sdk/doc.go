@@ -39,7 +39,9 @@
 // ($GOTAEGIS_CONFIG_DIR/tokens/<region>.json, mode 0600) while it is valid for at least 15 more
 // seconds; else from OAuth2 client credentials (CLIENT_ID and CLIENT_SECRET, or the variables the
 // settings name for the region) at <auth base>/auth/api/v2/auth/token; else from the device-code
-// flow when Config.DeviceLogin is set (gotaegis auth login runs it and fills the cache). A
+// flow when Config.DeviceLogin is set (gotaegis auth login runs it and fills the cache). Region
+// local, and a custom region on a loopback address (a gotaegis emulator), fall back to the
+// emulator's default credentials, LocalClientID and LocalClientSecret. A
 // response with HTTP status 401 or an UNAUTHENTICATED error refreshes the token once and retries.
 // Tokens are never logged and never part of an error.
 //

@@ -46,14 +46,14 @@ fragment TypeRef on __Type {
 // Introspect asks gateway g of the client's region for its schema and returns it validated.
 func (c *Client) Introspect(ctx context.Context, g Gateway) (*ast.Schema, error) {
 	var out json.RawMessage
-	err := c.Do(ctx, Request{Gateway: g, Kind: Query, Field: "__schema",
+	err := c.Do(ctx, Request{Gateway: g, Kind: Query, Field: "schema",
 		Document: IntrospectionQuery}, &out)
 	if err != nil {
-		return nil, fmt.Errorf("introspect %s: %w", g, err)
+		return nil, fmt.Errorf("introspect the %s gateway: %w", g, err)
 	}
 	s, err := SchemaFromIntrospection(out)
 	if err != nil {
-		return nil, fmt.Errorf("introspect %s: %w", g, err)
+		return nil, fmt.Errorf("introspect the %s gateway: %w", g, err)
 	}
 	return s, nil
 }

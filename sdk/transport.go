@@ -66,7 +66,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
 		tok, err := t.tokens.Token(ctx)
 		if err != nil {
-			return nil, err
+			return nil, &tokenError{err}
 		}
 		ci.token = tok
 
@@ -147,3 +147,9 @@ func discard(resp *http.Response) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	resp.Body.Close()
 }
+
+// tokenError is a failure to get a token: it concerns the credentials, not the endpoint.
+type tokenError struct{ err error }
+
+func (e *tokenError) Error() string { return e.err.Error() }
+func (e *tokenError) Unwrap() error { return e.err }
