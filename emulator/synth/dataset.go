@@ -13,8 +13,11 @@ import (
 const (
 	DefaultTenants = 20
 	DefaultScale   = 1.0
-	MaxTenants     = 10000
+	MaxTenants     = 1000
 	MaxScale       = 1000.0
+	// MaxVolume bounds Tenants times Scale. Alerts are held in memory, about 1 MiB for each
+	// unit of volume, so the largest dataset holds about 110,000 alerts in about 1 GiB.
+	MaxVolume = 1000.0
 )
 
 // Window is how far back from Config.Now background events reach.
@@ -45,6 +48,20 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("scale %v out of range: use a number above 0 and at most %v"+
 			" (0 means %v)", c.Scale, MaxScale, DefaultScale))
 	}
+	if len(errs) == 0 {
+		tenants, scale := c.Tenants, c.Scale
+		if tenants == 0 {
+			tenants = DefaultTenants
+		}
+		if scale == 0 {
+			scale = DefaultScale
+		}
+		if v := float64(tenants) * scale; v > MaxVolume {
+			errs = append(errs, fmt.Errorf("tenants %d times scale %v is %v, above %v: the "+
+				"dataset would hold about %d alerts in memory; lower the tenants or the scale",
+				tenants, scale, v, MaxVolume, int(v*baseAlerts)))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -61,6 +78,9 @@ func (c Config) normalized() Config {
 		c.Scale = DefaultScale
 	case c.Scale > MaxScale:
 		c.Scale = MaxScale
+	}
+	if v := float64(c.Tenants) * c.Scale; v > MaxVolume {
+		c.Scale = MaxVolume / float64(c.Tenants)
 	}
 	if c.Now.IsZero() {
 		c.Now = time.Now()

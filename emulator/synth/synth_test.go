@@ -575,6 +575,8 @@ func TestValidate(t *testing.T) {
 		{Config{Tenants: MaxTenants + 1}, "out of range"},
 		{Config{Scale: -2}, "scale -2 out of range"},
 		{Config{Scale: MaxScale * 2}, "out of range"},
+		{Config{Tenants: 100, Scale: 20}, "tenants 100 times scale 20 is 2000"},
+		{Config{Tenants: 1, Scale: MaxScale}, ""},
 	}
 	for _, c := range cases {
 		err := c.cfg.Validate()
@@ -585,6 +587,9 @@ func TestValidate(t *testing.T) {
 	d := Generate(Config{Tenants: -5, Scale: -1, Now: testNow})
 	if d.Config.Tenants != DefaultTenants || d.Config.Scale != DefaultScale {
 		t.Errorf("bad config normalised to %+v", d.Config)
+	}
+	if n := (Config{Tenants: 200, Scale: 50}).normalized(); float64(n.Tenants)*n.Scale > MaxVolume {
+		t.Errorf("oversized config normalised to %+v", n)
 	}
 }
 
