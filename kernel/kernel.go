@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -47,9 +48,9 @@ type Kernel struct {
 	cellMu     sync.Mutex
 	cellCancel context.CancelFunc
 
+	ran      atomic.Bool
 	stopOnce sync.Once
-	stop     context.CancelFunc // ends Run; set by Run
-	stopped  chan struct{}      // closed when a shutdown request asks Run to end
+	stopped  chan struct{} // closed when a shutdown request asks Run to end
 }
 
 // New binds the sockets of info and opens the history database. engine belongs to the Kernel
@@ -117,8 +118,10 @@ func (k *Kernel) openHistory() (*history, error) {
 // Run serves requests until ctx ends or a client sends shutdown_request, then closes the
 // sockets, the history and the engine. It returns nil on a clean end.
 func (k *Kernel) Run(ctx context.Context) error {
+	if !k.ran.CompareAndSwap(false, true) {
+		return errors.New("kernel: Run called twice (a Kernel serves once; make another with New)")
+	}
 	ctx, cancel := context.WithCancel(ctx)
-	k.stop = cancel
 	defer cancel()
 
 	if k.opts.HandleSIGINT {

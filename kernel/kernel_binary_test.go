@@ -1,6 +1,7 @@
 package kernel_test
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -9,10 +10,16 @@ import (
 	"gotaegis/kernel/client"
 )
 
-// buildBinary builds cmd/gotaegis into a temporary directory; the build cache makes every build
-// after the first one cheap.
+// buildBinary builds cmd/gotaegis into a temporary directory, or returns $GOTAEGIS_BIN when it
+// is set (an absolute path to a binary built from this tree, such as make build's).
 func buildBinary(t *testing.T) string {
 	t.Helper()
+	if bin := os.Getenv("GOTAEGIS_BIN"); bin != "" {
+		if !filepath.IsAbs(bin) {
+			t.Fatalf("GOTAEGIS_BIN=%s must be an absolute path", bin)
+		}
+		return bin
+	}
 	bin := filepath.Join(t.TempDir(), "gotaegis")
 	out, err := exec.Command("go", "build", "-o", bin, "gotaegis/cmd/gotaegis").CombinedOutput()
 	if err != nil {

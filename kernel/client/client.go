@@ -136,6 +136,9 @@ func connect(ctx context.Context, info kernel.ConnectionInfo, proc *process) (*C
 // dial connects every socket, retrying while the kernel is still binding its ports.
 func (c *Client) dial(ctx context.Context) error {
 	id := zmq4.WithID(zmq4.SocketIdentity(uuid.NewString()))
+	// dialOne retries itself, watching ctx and the kernel process; zmq4's own retries would
+	// block past both.
+	once := zmq4.WithDialerMaxRetries(0)
 	var err error
 	mk := func(name string, port int, newSocket func() zmq4.Socket) zmq4.Socket {
 		if err != nil {
@@ -148,13 +151,17 @@ func (c *Client) dial(ctx context.Context) error {
 	bg := context.Background()
 	// shell and stdin share an identity: the kernel addresses input_request to the identity
 	// its execute_request came from.
-	shell := mk("shell", c.info.ShellPort, func() zmq4.Socket { return zmq4.NewDealer(bg, id) })
-	stdin := mk("stdin", c.info.StdinPort, func() zmq4.Socket { return zmq4.NewDealer(bg, id) })
-	control := mk("control", c.info.ControlPort, func() zmq4.Socket {
-		return zmq4.NewDealer(bg)
+	shell := mk("shell", c.info.ShellPort, func() zmq4.Socket {
+		return zmq4.NewDealer(bg, id, once)
 	})
-	iopub := mk("iopub", c.info.IOPubPort, func() zmq4.Socket { return zmq4.NewSub(bg) })
-	hb := mk("hb", c.info.HBPort, func() zmq4.Socket { return zmq4.NewReq(bg) })
+	stdin := mk("stdin", c.info.StdinPort, func() zmq4.Socket {
+		return zmq4.NewDealer(bg, id, once)
+	})
+	control := mk("control", c.info.ControlPort, func() zmq4.Socket {
+		return zmq4.NewDealer(bg, once)
+	})
+	iopub := mk("iopub", c.info.IOPubPort, func() zmq4.Socket { return zmq4.NewSub(bg, once) })
+	hb := mk("hb", c.info.HBPort, func() zmq4.Socket { return zmq4.NewReq(bg, once) })
 	for _, zs := range []zmq4.Socket{shell, stdin, control, iopub, hb} {
 		if zs == nil {
 			continue
