@@ -16,8 +16,8 @@ import (
 )
 
 // magicHelp is what %help prints.
-const magicHelp = `Go cells run in the yaegi interpreter: mix imports, declarations and statements in
-any order; standard library packages are imported on first use; the last expression is shown.
+const magicHelp = `Go cells run in the yaegi interpreter. Mix imports, declarations and
+statements; standard library packages are imported on first use; the last expression is shown.
 display (display.HTML, Markdown, JSON, SVG, PNG, JPEG, Image, Latex, Show, ShowID, Update,
 Clear) needs no import. NAME? shows the signature and documentation of NAME.
 

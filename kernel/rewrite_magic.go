@@ -93,7 +93,7 @@ func skipQuoted(line string, i int) int {
 
 // magicLine is a % or ! line (with its \ continuations) found where a statement may start.
 type magicLine struct {
-	Text      string // the command, continuations joined with newlines, without the backslashes
+	Text      string // the command, continuation lines joined with spaces, backslashes dropped
 	Line      int    // first line, 1-based
 	Start     int    // byte offset of the line's first byte
 	End       int    // byte offset just past the last continuation line (before its newline)
@@ -128,7 +128,7 @@ func findMagicLines(src string) []magicLine {
 				line = strings.TrimRight(raw, "\r\n")
 				trimmed = strings.TrimLeft(line, " \t")
 			}
-			m.Text = strings.TrimSpace(strings.Join(parts, "\n"))
+			m.Text = strings.TrimSpace(strings.Join(parts, " "))
 			out = append(out, m)
 			lx.see(';')
 			continue
