@@ -7,6 +7,8 @@ measure reports:
 
   startup_ms   start-up: from asking jupyter_client to start the kernel to the first
                kernel_info_reply (median and p99 over --starts runs; each run a new kernel)
+  launch_ms    the part of start-up spent in KernelManager.start_kernel (connection file,
+               ports, process launch) before the kernel can be asked anything
   execute_ms   round trip of one execute_request of CODE to its execute_reply (median and p99
                over --runs requests on one kernel, after --warmup requests)
 
@@ -76,6 +78,7 @@ def start(kernel_name):
     t0 = time.perf_counter()
     km = KernelManager(kernel_name=kernel_name)
     km.start_kernel()
+    launched = time.perf_counter() - t0
     client = km.client()
     client.start_channels()
     # Requests sent before the kernel has bound its sockets may be lost, so ask again every
@@ -98,7 +101,7 @@ def start(kernel_name):
         raise RuntimeError("kernel_info_reply: %s" % reply["content"])
     # Let the kernel answer the other requests, and read the answers, before measuring more.
     quiet(client)
-    return km, client, elapsed
+    return km, client, elapsed, launched
 
 
 def quiet(client):
@@ -117,13 +120,14 @@ def stop(km, client):
 
 
 def measure(args):
-    startups = []
+    startups, launches = [], []
     for _ in range(args.starts):
-        km, client, elapsed = start(args.kernel)
+        km, client, elapsed, launched = start(args.kernel)
         startups.append(elapsed * 1000)
+        launches.append(launched * 1000)
         stop(km, client)
 
-    km, client, _ = start(args.kernel)
+    km, client, _, _ = start(args.kernel)
     try:
         rounds = []
         for i in range(args.warmup + args.runs):
@@ -140,7 +144,8 @@ def measure(args):
         stop(km, client)
 
     json.dump({"kernel": args.kernel, "client": "jupyter_client", "code": args.code,
-               "startup_ms": summary(startups), "execute_ms": summary(rounds)}, sys.stdout)
+               "startup_ms": summary(startups), "launch_ms": summary(launches),
+               "execute_ms": summary(rounds)}, sys.stdout)
     sys.stdout.write("\n")
 
 
@@ -153,11 +158,14 @@ def table(args):
     for path in args.files:
         with open(path) as f:
             rows.append(json.load(f))
-    head = ("client", "kernel", "cell", "start-up median", "p99", "execute median", "p99")
+    head = ("client", "kernel", "cell", "start-up median", "p99", "of which launch",
+            "execute median", "p99")
     lines = [head]
     for r in rows:
+        launch = "%.1f ms" % r["launch_ms"]["median"] if "launch_ms" in r else "-"
         lines.append((r["client"], r["kernel"], r["code"],
                       "%.1f ms" % r["startup_ms"]["median"], "%.1f ms" % r["startup_ms"]["p99"],
+                      launch,
                       "%.3f ms" % r["execute_ms"]["median"], "%.3f ms" % r["execute_ms"]["p99"]))
     widths = [max(len(l[i]) for l in lines) for i in range(len(head))]
     for l in lines:

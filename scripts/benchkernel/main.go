@@ -6,7 +6,7 @@
 // Usage:
 //
 //	go run ./scripts/benchkernel [-starts 10] [-runs 300] [-warmup 30] [-code 'x := 1'] \
-//	    [-label gotaegis] KERNEL_ARGV...
+//	    [-label gotaegis] [-no-history] KERNEL_ARGV...
 //
 // KERNEL_ARGV is the kernel command, with {connection_file} where the connection file goes,
 // for example: bin/gotaegis kernel {connection_file}.
@@ -58,13 +58,16 @@ func main() {
 	warmup := flag.Int("warmup", 30, "execute requests to send before timing")
 	code := flag.String("code", "x := 1", "the cell to execute")
 	label := flag.String("label", "gotaegis", "the kernel's name in the output")
+	noHistory := flag.Bool("no-history", false, "send store_history false, as a silent "+
+		"front end would, to see what storing the history costs")
 	flag.Parse()
 	if flag.NArg() == 0 || *starts < 1 || *runs < 1 || *warmup < 0 {
 		fmt.Fprintln(os.Stderr, "usage: benchkernel [-starts N] [-runs N] [-warmup N] "+
 			"[-code CELL] KERNEL_ARGV... (for example: bin/gotaegis kernel {connection_file})")
 		os.Exit(2)
 	}
-	out, err := measure(flag.Args(), *code, *starts, *runs, *warmup)
+	out, err := measure(flag.Args(), *code, *starts, *runs, *warmup,
+		client.ExecuteOptions{NoHistory: *noHistory})
 	if out != nil {
 		out["kernel"] = *label
 	}
@@ -95,7 +98,8 @@ func stop(c *client.Client) error {
 	return c.Shutdown(ctx, false)
 }
 
-func measure(argv []string, code string, starts, runs, warmup int) (map[string]any, error) {
+func measure(argv []string, code string, starts, runs, warmup int,
+	opts client.ExecuteOptions) (map[string]any, error) {
 	startups := make([]time.Duration, 0, starts)
 	for range starts {
 		c, d, err := start(argv)
@@ -116,7 +120,7 @@ func measure(argv []string, code string, starts, runs, warmup int) (map[string]a
 	for i := range warmup + runs {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		t0 := time.Now()
-		res, err := c.Execute(ctx, code, client.ExecuteOptions{})
+		res, err := c.Execute(ctx, code, opts)
 		d := time.Since(t0)
 		cancel()
 		if err == nil && res.Status != "ok" {
@@ -134,6 +138,7 @@ func measure(argv []string, code string, starts, runs, warmup int) (map[string]a
 	}
 	return map[string]any{
 		"kernel": argv[0], "client": "kernel/client", "code": code,
+		"store_history": !opts.NoHistory,
 		"startup_ms": summarize(startups), "execute_ms": summarize(rounds),
 	}, nil
 }
