@@ -137,8 +137,11 @@ func measure(argv []string, code string, starts, runs, warmup int,
 		return nil, fmt.Errorf("shut down: %w", err)
 	}
 	return map[string]any{
-		"kernel": argv[0], "client": "kernel/client", "code": code,
+		"kernel":        argv[0],
+		"client":        "kernel/client",
+		"code":          code,
 		"store_history": !opts.NoHistory,
-		"startup_ms":    summarize(startups), "execute_ms": summarize(rounds),
+		"startup_ms":    summarize(startups),
+		"execute_ms":    summarize(rounds),
 	}, nil
 }
