@@ -1,0 +1,144 @@
+package dataframe
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+
+	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
+)
+
+// ParseTable flattens the records in data, JSON text holding an array of record objects, one
+// record object, or several of either one after another (JSON lines). Keys keep the order they
+// have in the text. The result has the columns, column order and values of
+// pandas.json_normalize(records, max_level=3).dropna(how="all", axis=1).
+func ParseTable(data []byte, opts ...Option) (*Table, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	f := newFlattener(data, cfg)
+	if err := f.readAll(); err != nil {
+		return nil, fmt.Errorf("flatten records: %w", err)
+	}
+	return f.finish(), nil
+}
+
+// ReadTable reads all of r and flattens it as ParseTable does.
+func ReadTable(r io.Reader, opts ...Option) (*Table, error) {
+	var buf bytes.Buffer
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			buf.Grow(int(st.Size()) + bytes.MinRead)
+		}
+	}
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, fmt.Errorf("read records: %w", err)
+	}
+	return ParseTable(buf.Bytes(), opts...)
+}
+
+// TableFromRecords flattens records that are already Go values, as decoded by encoding/json
+// (map[string]any, []any, string, float64, json.Number, bool, nil) or anything else
+// encoding/json can encode. Go maps have no key order, so keys are taken in sorted order;
+// use ReadTable or ParseTable on the JSON text to keep the order of the source. A number is
+// an integer when encoding/json writes it without a fraction or exponent, so a float64 that
+// holds a whole number counts as an integer, as it would had it come as JSON text.
+func TableFromRecords(records []map[string]any, opts ...Option) (*Table, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if records == nil {
+		records = []map[string]any{}
+	}
+	if err := enc.Encode(records); err != nil {
+		return nil, fmt.Errorf("flatten records: a value is not JSON (%w); "+
+			"records may hold only values encoding/json can encode", err)
+	}
+	return ParseTable(buf.Bytes(), opts...)
+}
+
+// FromJSON reads JSON records from r and returns them as a gota DataFrame, flattened as
+// ParseTable does, in the key order of the text. See Table.DataFrame for the column types.
+func FromJSON(r io.Reader, opts ...Option) (dataframe.DataFrame, error) {
+	t, err := ReadTable(r, opts...)
+	if err != nil {
+		return dataframe.DataFrame{Err: err}, err
+	}
+	return t.DataFrame(), nil
+}
+
+// FromRecords returns records as a gota DataFrame, flattened as TableFromRecords does.
+func FromRecords(records []map[string]any, opts ...Option) (dataframe.DataFrame, error) {
+	t, err := TableFromRecords(records, opts...)
+	if err != nil {
+		return dataframe.DataFrame{Err: err}, err
+	}
+	return t.DataFrame(), nil
+}
+
+// DataFrame returns the table as a gota DataFrame with one series per column, in order:
+//
+//	column Type   pandas dtype          gota series  missing values
+//	TypeInt       int64                 Int          (none)
+//	TypeFloat     float64               Float        NaN
+//	TypeBool      bool, object with NA  Bool         NaN
+//	TypeString    object                String       NaN
+//
+// String series hold strings as they are and other values as Value.String gives them (lists
+// and objects as compact JSON). Two limits of gota apply: a string "NaN" reads as missing,
+// and a table without columns gives an empty DataFrame whatever its row count.
+func (t *Table) DataFrame() dataframe.DataFrame {
+	if t.Width() == 0 {
+		return dataframe.DataFrame{}
+	}
+	list := make([]series.Series, len(t.cols))
+	for i, c := range t.cols {
+		list[i] = c.series()
+	}
+	return dataframe.New(list...)
+}
+
+func (c *column) series() series.Series {
+	n := c.rows()
+	switch c.typ() {
+	case TypeInt:
+		v := make([]int, n)
+		for r := range n {
+			v[r] = int(int64(c.num[r]))
+		}
+		return series.New(v, series.Int, c.name)
+	case TypeFloat:
+		v := make([]float64, n)
+		for r := range n {
+			if c.codes[r] == cNull {
+				v[r] = math.NaN()
+			} else {
+				v[r] = c.value(r).Float()
+			}
+		}
+		return series.New(v, series.Float, c.name)
+	case TypeBool:
+		v := make([]bool, n)
+		for r := range n {
+			v[r] = c.codes[r] == cTrue
+		}
+		s := series.New(v, series.Bool, c.name)
+		for r := range n {
+			if c.codes[r] == cNull {
+				s.Elem(r).Set("NaN")
+			}
+		}
+		return s
+	default:
+		v := make([]string, n)
+		for r := range n {
+			v[r] = c.value(r).String()
+		}
+		return series.New(v, series.String, c.name)
+	}
+}
