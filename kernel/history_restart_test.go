@@ -3,6 +3,7 @@ package kernel_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"gotaegis/kernel"
@@ -70,5 +71,26 @@ func TestHistoryAcrossRestart(t *testing.T) {
 	if _, err := second.c.History(ctx, client.HistoryRequest{AccessType: "sideways"}); err ==
 		nil {
 		t.Error("an unknown hist_access_type was accepted")
+	}
+}
+
+// TestHistoryUnusableDataDir starts a kernel whose data directory is a regular file: history
+// falls back to memory, the kernel says so in its log, and cells still run and are recalled.
+func TestHistoryUnusableDataDir(t *testing.T) {
+	notADir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notADir, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := startKernel(t, "tcp", notADir, kernel.Options{})
+	ctx := testContext(t)
+	if _, err := h.c.Execute(ctx, "result 1", client.ExecuteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	tail, err := h.c.History(ctx, client.HistoryRequest{AccessType: "tail", N: 5})
+	if err != nil || len(tail) != 1 || tail[0].Input != "result 1" {
+		t.Errorf("in-memory history: %+v %v", tail, err)
+	}
+	if !strings.Contains(h.logs.String(), "history kept in memory") {
+		t.Errorf("the fallback was not logged:\n%s", h.logs)
 	}
 }

@@ -120,3 +120,45 @@ func TestHistoryInMemory(t *testing.T) {
 		t.Errorf("in-memory tail %q %v", inputs(got), err)
 	}
 }
+
+// TestHistorySharedFile has two kernels' histories write to one file at the same time, as two
+// notebooks open side by side do: every cell lands, under two sessions.
+func TestHistorySharedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), historyFile)
+	a, err := openHistory(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	b, err := openHistory(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.close()
+
+	errs := make(chan error, 2)
+	for _, h := range []*history{a, b} {
+		go func() {
+			for i := 1; i <= 50; i++ {
+				if err := h.store(i, fmt.Sprintf("cell %d", i), nil); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := a.search("cell *", 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 100 || a.session == b.session {
+		t.Errorf("%d cells in sessions %d and %d, want 100 in two sessions", len(all),
+			a.session, b.session)
+	}
+}

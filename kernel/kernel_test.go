@@ -166,7 +166,7 @@ func (l *logBuffer) String() string {
 }
 
 // startKernel serves a kernel on fresh ports (or Unix sockets) with data in dataDir.
-func startKernel(t *testing.T, transport, dataDir string, opts kernel.Options) *harness {
+func startKernel(t testing.TB, transport, dataDir string, opts kernel.Options) *harness {
 	t.Helper()
 	info, err := client.NewConnectionInfo(t.TempDir(), transport)
 	if err != nil {
@@ -197,7 +197,7 @@ func startKernel(t *testing.T, transport, dataDir string, opts kernel.Options) *
 }
 
 // stop shuts the kernel down and checks that Run ended cleanly; calling it twice is harmless.
-func (h *harness) stop(t *testing.T) {
+func (h *harness) stop(t testing.TB) {
 	t.Helper()
 	if h.c == nil {
 		return
@@ -221,7 +221,7 @@ func (h *harness) stop(t *testing.T) {
 	}
 }
 
-func testContext(t *testing.T) context.Context {
+func testContext(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
 	return ctx
@@ -622,5 +622,18 @@ func TestIPCTransport(t *testing.T) {
 	res, err := h.c.Execute(testContext(t), "print over ipc", client.ExecuteOptions{})
 	if err != nil || res.Stream("stdout") != "over ipc\n" {
 		t.Errorf("ipc execute: %+v %v", res, err)
+	}
+}
+
+// BenchmarkExecuteRoundTrip measures one execute_request through the sockets, from send to the
+// reply and the idle status, with an engine that prints one line.
+func BenchmarkExecuteRoundTrip(b *testing.B) {
+	h := startKernel(b, "tcp", b.TempDir(), kernel.Options{})
+	ctx := testContext(b)
+	for b.Loop() {
+		res, err := h.c.Execute(ctx, "print x", client.ExecuteOptions{})
+		if err != nil || res.Status != "ok" {
+			b.Fatalf("%+v %v", res, err)
+		}
 	}
 }

@@ -229,3 +229,16 @@ func TestConnectionFiles(t *testing.T) {
 		t.Error("a missing connection file was read")
 	}
 }
+
+// BenchmarkParseMessage measures verifying and decoding a signed execute_request.
+func BenchmarkParseMessage(b *testing.B) {
+	s, _ := kernel.NewSigner("hmac-sha256", "secret")
+	m, _ := kernel.NewSession("b").NewMessage("execute_request", nil, map[string]any{
+		"code": strings.Repeat("fmt.Println(1)\n", 20), "silent": false})
+	fr := m.Frames(s)
+	for b.Loop() {
+		if _, err := kernel.ParseMessage(fr, s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
