@@ -10,11 +10,12 @@ var systemAccounts = map[string]string{
 	`C:\Windows\System32\svchost.exe`:                           `NT AUTHORITY\SYSTEM`,
 	`C:\Windows\System32\SearchIndexer.exe`:                     `NT AUTHORITY\SYSTEM`,
 	`C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe`: `NT AUTHORITY\SYSTEM`,
-	"/usr/sbin/cron":   "root",
-	"/usr/sbin/nginx":  "www-data",
-	"/usr/bin/apt-get": "root",
-	"/usr/sbin/sshd":   "root",
-	"/sbin/launchd":    "root",
+	"/usr/sbin/cron":    "root",
+	"/usr/sbin/tcpdump": "root",
+	"/usr/sbin/nginx":   "www-data",
+	"/usr/bin/apt-get":  "root",
+	"/usr/sbin/sshd":    "root",
+	"/sbin/launchd":     "root",
 }
 
 // background builds background event index of type typ in tenant t. It depends on nothing but

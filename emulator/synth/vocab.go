@@ -77,6 +77,23 @@ var windowsPrograms = []program{
 		func(_ *rng, _ *host, _ string) string {
 			return `C:\Windows\system32\SearchIndexer.exe /Embedding`
 		}},
+	// The long tail that stack counting turns up: rare but benign tools.
+	{`C:\Program Files\7-Zip\7z.exe`, `C:\Windows\explorer.exe`, 1,
+		func(r *rng, _ *host, user string) string {
+			return fmt.Sprintf(`"C:\Program Files\7-Zip\7z.exe" x "C:\Users\%s\Downloads\`+
+				`logs-%d.zip" -o"C:\Users\%s\Downloads\logs"`, bareUser(user), r.between(1, 30),
+				bareUser(user))
+		}},
+	{`C:\Program Files\PuTTY\putty.exe`, `C:\Windows\explorer.exe`, 1,
+		func(r *rng, _ *host, _ string) string {
+			return fmt.Sprintf(`"C:\Program Files\PuTTY\putty.exe" -ssh admin@10.%d.0.%d`,
+				r.between(0, 9), r.between(2, 250))
+		}},
+	{`C:\Program Files\Notepad++\notepad++.exe`, `C:\Windows\explorer.exe`, 1,
+		func(_ *rng, _ *host, user string) string {
+			return fmt.Sprintf(`"C:\Program Files\Notepad++\notepad++.exe" `+
+				`"C:\Users\%s\Documents\notes.txt"`, bareUser(user))
+		}},
 	{`C:\Windows\System32\taskhostw.exe`, `C:\Windows\System32\svchost.exe`, 3,
 		func(_ *rng, _ *host, _ string) string {
 			return `taskhostw.exe {222A245B-E637-4AE9-A93F-A59CA119A75E}`
@@ -109,6 +126,14 @@ var linuxPrograms = []program{
 		func(r *rng, _ *host, _ string) string {
 			return fmt.Sprintf("ssh -o BatchMode=yes deploy@10.%d.%d.%d", r.between(0, 9),
 				r.between(0, 255), r.between(2, 250))
+		}},
+	{"/usr/bin/rsync", "/bin/bash", 1,
+		func(_ *rng, _ *host, _ string) string {
+			return "rsync -az /var/backups/ backup@10.0.0.20:/srv/backups/"
+		}},
+	{"/usr/sbin/tcpdump", "/bin/bash", 1,
+		func(r *rng, _ *host, _ string) string {
+			return fmt.Sprintf("tcpdump -i eth0 -c %d port 443", r.between(100, 1000))
 		}},
 	{"/usr/bin/systemctl", "/bin/bash", 2,
 		func(r *rng, _ *host, _ string) string {
