@@ -25,11 +25,11 @@ func (c *Client) do(ctx context.Context, r Request, out any, opts []Option) erro
 	}
 	region, err := c.core.endpoint(ctx)
 	if err != nil {
-		return fmt.Errorf("%s: %w", r.Field, err)
+		return err
 	}
 	endpoint, err := region.URL(r.Gateway)
 	if err != nil {
-		return fmt.Errorf("%s: %w", r.Field, err)
+		return err
 	}
 	var gopts []graphql.Option
 	if name != "" {
@@ -59,12 +59,11 @@ func (c *Client) do(ctx context.Context, r Request, out any, opts []Option) erro
 
 		if out != nil && !isNull(data) {
 			if derr := json.Unmarshal(data, out); derr != nil && err == nil {
-				return fmt.Errorf("%s: decode the response from %s: %w", r.Field, endpoint, derr)
+				return fmt.Errorf("decode the response from %s: %w", endpoint, derr)
 			}
 		}
 		if err == nil && isNull(data) {
-			return fmt.Errorf("%s: the response from %s has neither data nor errors", r.Field,
-				endpoint)
+			return fmt.Errorf("the response from %s has neither data nor errors", endpoint)
 		}
 		return err
 	}
@@ -78,7 +77,7 @@ func (c *Client) result(ctx context.Context, r Request, endpoint string, ci *cal
 	}
 	var gerrs graphql.Errors
 	if !errors.As(execErr, &gerrs) || len(gerrs) == 0 {
-		return data, fmt.Errorf("%s: %w", r.Field, execErr)
+		return data, execErr
 	}
 
 	var list []GraphQLError
@@ -94,21 +93,21 @@ func (c *Client) result(ctx context.Context, r Request, endpoint string, ci *cal
 			return c.httpFailure(r, endpoint, ci, nerr)
 		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%s: %w", r.Field, ctx.Err())
+			return nil, ctx.Err()
 		}
 		var terr *tokenError
 		if errors.As(inner, &terr) {
-			return nil, fmt.Errorf("%s: %w", r.Field, terr.err)
+			return nil, terr.err
 		}
 		var uerr *url.Error
 		if errors.As(inner, &uerr) {
 			inner = uerr.Err
 		}
 		if code, _ := g.Extensions["code"].(string); code == graphql.ErrJsonDecode {
-			return nil, fmt.Errorf("%s: the answer from %s is not a GraphQL response: %w",
-				r.Field, endpoint, inner)
+			return nil, fmt.Errorf("the answer from %s is not a GraphQL response: %w",
+				endpoint, inner)
 		}
-		return nil, fmt.Errorf("%s: %s: %w", r.Field, endpoint, inner)
+		return nil, fmt.Errorf("%s: %w", endpoint, inner)
 	}
 	return data, c.newErrors(r.Field, 200, list, ci.tenant)
 }
@@ -155,17 +154,16 @@ func isNull(data []byte) bool {
 func operationName(r Request) (string, error) {
 	doc, err := parser.ParseQuery(&ast.Source{Name: r.Field, Input: r.Document})
 	if err != nil {
-		return "", fmt.Errorf("%s: the operation document does not parse: %w (check the "+
-			"selection set)", r.Field, err)
+		return "", fmt.Errorf("the operation document does not parse: %w (check the "+
+			"selection set)", err)
 	}
 	if len(doc.Operations) != 1 {
-		return "", fmt.Errorf("%s: the document must hold exactly one operation, it holds %d",
-			r.Field, len(doc.Operations))
+		return "", fmt.Errorf("the document must hold exactly one operation, it holds %d",
+			len(doc.Operations))
 	}
 	op := doc.Operations[0]
 	if r.Kind != "" && string(op.Operation) != string(r.Kind) {
-		return "", fmt.Errorf("%s: the document is a %s, the request says %s", r.Field,
-			op.Operation, r.Kind)
+		return "", fmt.Errorf("the document is a %s, the request says %s", op.Operation, r.Kind)
 	}
 	return op.Name, nil
 }

@@ -42,7 +42,8 @@ type Config struct {
 	NoTokenCache bool
 
 	// HTTPClient sends the requests; nil means a client with sensible connection timeouts. Its
-	// Transport is used for every attempt; its Timeout, if any, bounds each attempt.
+	// Transport is used for every attempt; its Timeout, if any, bounds a whole call, retries
+	// included (a context deadline does the same per call).
 	HTTPClient *http.Client
 	// Version is the gotaegis release, sent in User-Agent and apollographql-client-version.
 	Version string

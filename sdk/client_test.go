@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -104,7 +107,7 @@ func TestDoPartialDataAndErrors(t *testing.T) {
 		t.Errorf("errors.Is: NotFound %v Unauthorized %v, want true false",
 			errors.Is(err, ErrNotFound), errors.Is(err, ErrUnauthorized))
 	}
-	if msg := err.Error(); !strings.Contains(msg, "ping: ping.0.alerts: no such alert; second") {
+	if msg := err.Error(); !strings.Contains(msg, "ping.0.alerts: no such alert; second") {
 		t.Errorf("Error() = %q", msg)
 	}
 }
@@ -522,5 +525,28 @@ func TestDoDecodesIntoRawMessage(t *testing.T) {
 	}
 	if string(out) != `{"ping":"pong"}` {
 		t.Errorf("out = %s", out)
+	}
+}
+
+func TestDoUntrustedCertificateNotRetried(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 200, `{"data":{"ping":"pong"}}`)
+	}))
+	defer srv.Close()
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes are expected
+	tr, dials := refusingTransport(0)
+	c, err := New(Config{Region: "fake", Settings: testSettings(t, srv.URL), Token: "static",
+		ConfigDir: t.TempDir(), HTTPClient: &http.Client{Transport: tr},
+		Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Do(context.Background(), Request{Kind: Query, Field: "ping", Document: pingDoc},
+		&pingOut{})
+	if err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("Do: %v, want a certificate error", err)
+	}
+	if dials.Load() != 1 {
+		t.Errorf("%d dials; a rejected certificate must not be retried", dials.Load())
 	}
 }

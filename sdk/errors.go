@@ -78,16 +78,14 @@ type Errors struct {
 	hint string
 }
 
-// Error joins the messages and says what to do for the errors callers can fix.
+// Error joins the messages and says what to do for the errors callers can fix. Like every
+// error of Do and Subscribe it does not repeat the operation's name: the caller adds it.
 func (e *Errors) Error() string {
 	msgs := make([]string, len(e.List))
 	for i, g := range e.List {
 		msgs[i] = g.Error()
 	}
 	s := strings.Join(msgs, "; ")
-	if e.Field != "" {
-		s = e.Field + ": " + s
-	}
 	if e.hint != "" {
 		s += " (" + e.hint + ")"
 	}
@@ -152,9 +150,6 @@ type HTTPError struct {
 // Error says the status, the endpoint, the start of the body and what to do.
 func (e *HTTPError) Error() string {
 	var b strings.Builder
-	if e.Field != "" {
-		b.WriteString(e.Field + ": ")
-	}
 	fmt.Fprintf(&b, "HTTP %d %s from %s", e.Status, http.StatusText(e.Status), e.URL)
 	if body := strings.TrimSpace(e.Body); body != "" {
 		b.WriteString(": " + body)

@@ -88,13 +88,15 @@ func (o CallOptions) SelectionOr(def string) string {
 
 // Do runs one query or mutation and decodes the response's data object into out (a pointer to
 // a struct with a field per root field). When the server returns data and errors together, out
-// holds the partial data and the returned error is an *Errors.
+// holds the partial data and the returned error is an *Errors. Errors do not repeat the
+// operation's name; callers wrap them with it.
 func (c *Client) Do(ctx context.Context, r Request, out any, opts ...Option) error {
 	return c.do(ctx, r, out, opts)
 }
 
 // Subscribe runs a subscription over graphql-ws websockets and calls handle with each payload's
-// data object until the server completes, handle returns an error, or ctx ends.
+// data object until the server completes, handle returns an error, or ctx ends. Errors that
+// arrive beside data do not end the stream: they are returned as *Errors once it completes.
 func (c *Client) Subscribe(ctx context.Context, r Request, handle func(data json.RawMessage) error,
 	opts ...Option) error {
 	return c.subscribe(ctx, r, handle, opts)

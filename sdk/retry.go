@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"crypto/tls"
 	"errors"
 	"math/rand/v2"
 	"net"
@@ -67,6 +68,11 @@ func retryableStatus(kind Kind, status int) bool {
 // for queries any network failure, for mutations only a failure before the request reached
 // the server (refused connection, failed dial or DNS lookup).
 func retryableNetworkError(kind Kind, err error) bool {
+	// A certificate the client rejects is rejected again on every try.
+	var certErr *tls.CertificateVerificationError
+	if errors.As(err, &certErr) {
+		return false
+	}
 	if kind != Mutation {
 		return true
 	}

@@ -65,7 +65,8 @@ func TestParseSettings(t *testing.T) {
 	tests := []struct {
 		name, text, wantErr string
 	}{
-		{"json works", `{"default_region": "echo", "regions": {"lab": {"url": "http://127.0.0.1:8765"}}}`, ""},
+		{"json works", `{"default_region": "echo", "regions": {"lab": ` +
+			`{"url": "http://127.0.0.1:8765"}}}`, ""},
 		{"empty", ``, ""},
 		{"not yaml", "regions: [", "parse"},
 		{"built-in shadowed", "regions:\n  charlie:\n    url: https://x.example.com\n", "built in"},

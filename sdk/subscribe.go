@@ -48,7 +48,7 @@ func (c *Client) subscribe(ctx context.Context, r Request, handle func(json.RawM
 		return errNilClient
 	}
 	if handle == nil {
-		return fmt.Errorf("%s: Subscribe needs a handler", r.Field)
+		return errors.New("Subscribe needs a handler")
 	}
 	o := Options(opts)
 	name, err := operationName(r)
@@ -57,11 +57,11 @@ func (c *Client) subscribe(ctx context.Context, r Request, handle func(json.RawM
 	}
 	region, err := c.core.endpoint(ctx)
 	if err != nil {
-		return fmt.Errorf("%s: %w", r.Field, err)
+		return err
 	}
 	endpoint, err := region.WebsocketURL(r.Gateway)
 	if err != nil {
-		return fmt.Errorf("%s: %w", r.Field, err)
+		return err
 	}
 	tenant := c.tenant
 	if o.Tenant != "" {
@@ -71,7 +71,7 @@ func (c *Client) subscribe(ctx context.Context, r Request, handle func(json.RawM
 		"query": r.Document, "variables": r.Variables, "operationName": name,
 	})
 	if err != nil {
-		return fmt.Errorf("%s: encode the variables: %w", r.Field, err)
+		return fmt.Errorf("encode the variables: %w", err)
 	}
 
 	s := &stream{c: c, field: r.Field, url: endpoint, tenant: tenant, headers: o.Headers}
@@ -137,14 +137,13 @@ func (s *stream) run(ctx context.Context, start []byte, handle func(json.RawMess
 			}
 			if err := json.Unmarshal(m.Payload, &p); err != nil {
 				s.stop(conn)
-				return fmt.Errorf("%s: a data message from %s is not GraphQL JSON: %w", s.field,
-					s.url, err)
+				return fmt.Errorf("a data message from %s is not GraphQL JSON: %w", s.url, err)
 			}
 			frameErrs = append(frameErrs, p.Errors...)
 			if !isNull(p.Data) {
 				if err := handle(p.Data); err != nil {
 					s.stop(conn)
-					return fmt.Errorf("%s: %w", s.field, err)
+					return err
 				}
 			}
 		case wsError:
@@ -171,7 +170,7 @@ func (s *stream) dial(ctx context.Context) (*websocket.Conn, error) {
 	for attempt := 0; ; attempt++ {
 		tok, err := core.tokens.Token(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.field, err)
+			return nil, err
 		}
 		s.token = tok
 		h := core.headers.Clone()
@@ -192,14 +191,14 @@ func (s *stream) dial(ctx context.Context) (*websocket.Conn, error) {
 		if err == nil {
 			if p := conn.Subprotocol(); p != "" && p != wsProtocol {
 				conn.Close(websocket.StatusProtocolError, "graphql-ws expected")
-				return nil, fmt.Errorf("%s: %s chose websocket sub-protocol %q; this client "+
-					"speaks %s", s.field, s.url, p, wsProtocol)
+				return nil, fmt.Errorf("%s chose websocket sub-protocol %q; this client "+
+					"speaks %s", s.url, p, wsProtocol)
 			}
 			conn.SetReadLimit(core.maxMsg)
 			return conn, nil
 		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%s: %w", s.field, ctx.Err())
+			return nil, ctx.Err()
 		}
 
 		status := 0
@@ -226,12 +225,12 @@ func (s *stream) dial(ctx context.Context) (*websocket.Conn, error) {
 		}
 		if retryable && retry.MaxTime >= 0 && !time.Now().Add(delay).After(deadline) {
 			if sleep(ctx, delay) != nil {
-				return nil, fmt.Errorf("%s: %w", s.field, ctx.Err())
+				return nil, ctx.Err()
 			}
 			continue
 		}
 		if status == 0 {
-			return nil, fmt.Errorf("%s: connect to %s: %w", s.field, s.url, err)
+			return nil, fmt.Errorf("connect to %s: %w", s.url, err)
 		}
 		e := &HTTPError{Status: status, Body: excerpt(string(body)), URL: s.url,
 			Field: s.field, Region: core.region.Name}
@@ -260,13 +259,13 @@ func (s *stream) awaitAck(ctx context.Context, conn *websocket.Conn) error {
 // connErr describes a failed read or write, or the context's end.
 func (s *stream) connErr(ctx context.Context, what string, err error) error {
 	if ctx.Err() != nil {
-		return fmt.Errorf("%s: %w", s.field, ctx.Err())
+		return ctx.Err()
 	}
 	if st := websocket.CloseStatus(err); st != -1 {
-		return fmt.Errorf("%s: %s: %s closed the websocket (status %d)", s.field, what, s.url,
+		return fmt.Errorf("%s: %s closed the websocket (status %d)", what, s.url,
 			st)
 	}
-	return fmt.Errorf("%s: %s: %w", s.field, what, err)
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 // stop asks the server to end the subscription and closes the connection.

@@ -48,7 +48,8 @@ func TestTokenCacheFile(t *testing.T) {
 	if err := cache.Store("../evil", tok); err == nil {
 		t.Error("Store accepted a path as region name")
 	}
-	if err := os.WriteFile(filepath.Join(dir, "tokens", "delta.json"), []byte("{"), 0o600); err != nil {
+	damaged := filepath.Join(dir, "tokens", "delta.json")
+	if err := os.WriteFile(damaged, []byte("{"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := cache.Load("delta"); ok {

@@ -120,7 +120,8 @@ func (t *transport) wait(ctx context.Context, deadline time.Time, d time.Duratio
 }
 
 // prepare returns a copy of req with a fresh body and every header set.
-func (t *transport) prepare(req *http.Request, body []byte, tok string, ci *callInfo) *http.Request {
+func (t *transport) prepare(req *http.Request, body []byte, tok string,
+	ci *callInfo) *http.Request {
 	r := req.Clone(req.Context())
 	if body != nil {
 		r.Body = io.NopCloser(bytes.NewReader(body))
