@@ -38,6 +38,7 @@ func (b *bridge) symbols() map[string]reflect.Value {
 		"Result2":     reflect.ValueOf(b.result2),
 		"Clear":       reflect.ValueOf(clearValue),
 		"Take":        reflect.ValueOf(b.takeValue),
+		"Tick":        reflect.ValueOf(b.e.tick),
 	}
 }
 

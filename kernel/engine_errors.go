@@ -60,13 +60,16 @@ func planError(err error, code string) *Error {
 
 // evalError turns what the interpreter returned for a chunk into the cell's one error.
 func (e *GoEngine) evalError(ctx context.Context, err error, code string, c chunk) *Error {
-	if ctx.Err() != nil && (errors.Is(err, context.Canceled) ||
-		errors.Is(err, context.DeadlineExceeded)) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return &Error{Name: "KeyboardInterrupt", Value: "the cell was interrupted",
 			Traceback: []string{"KeyboardInterrupt: the cell was interrupted"}}
 	}
 	var p interp.Panic
 	if errors.As(err, &p) {
+		if _, ok := p.Value.(interruptSignal); ok {
+			return &Error{Name: "KeyboardInterrupt", Value: "the cell was interrupted",
+				Traceback: []string{"KeyboardInterrupt: the cell was interrupted"}}
+		}
 		return panicError(p, c)
 	}
 	msg := cleanNames(err.Error())

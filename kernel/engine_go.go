@@ -1,12 +1,15 @@
 package kernel
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/traefik/yaegi/interp"
@@ -66,6 +69,11 @@ type GoEngine struct {
 	running sync.Mutex
 
 	docs docIndex
+
+	// interrupted is raised when the running cell is cancelled; rewritten loops poll it.
+	interrupted atomic.Bool
+	// stale is the goroutine whose abandoned yaegi run may still be ending.
+	stale string
 }
 
 // bridgePath is the import path of the host functions the rewritten cell calls.
@@ -301,6 +309,7 @@ func (e *GoEngine) Execute(ctx context.Context, code string, out Output) Reply {
 
 	so := &syncOutput{out: out}
 	cell := &cellState{ctx: ctx, out: so}
+	e.interrupted.Store(false)
 	e.bridge.setCell(cell)
 	e.stdout.setSink(so.Stream)
 	e.stderr.setSink(so.Stream)
@@ -391,13 +400,94 @@ func (e *GoEngine) run(ctx context.Context, code string, cell *cellState) Reply 
 }
 
 // eval runs src with interrupts, keeping interpreter faults inside the cell.
+//
+// Cancelling ctx first raises the interrupt flag that the loops of rewritten cells poll, so a
+// busy cell unwinds in its own goroutine. A cell blocked elsewhere (a channel, a sleep) is
+// stopped by yaegi's own cancellation after a grace period; yaegi then finishes that run in
+// the background, and the next eval waits for it.
 func (e *GoEngine) eval(ctx context.Context, src string) (v reflect.Value, err error) {
+	e.waitStale(ctx)
+	hard, cancelHard := context.WithCancel(context.Background())
+	defer cancelHard()
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-ctx.Done():
+			e.interrupted.Store(true)
+			select {
+			case <-time.After(interruptGrace):
+				cancelHard()
+			case <-finished:
+			}
+		case <-finished:
+		}
+	}()
 	defer func() {
 		if r := recover(); r != nil {
 			err = interp.Panic{Value: r}
 		}
+		if hard.Err() != nil {
+			e.stale = goroutineID()
+		}
 	}()
-	return e.interp.EvalWithContext(ctx, src)
+	return e.interp.EvalWithContext(hard, src)
+}
+
+// interruptGrace is how long an interrupted cell may take to reach a loop's interrupt check
+// before the interpreter's run is abandoned.
+const interruptGrace = 50 * time.Millisecond
+
+// interruptSignal is the panic value that unwinds an interrupted cell.
+type interruptSignal struct{}
+
+// tick is called at the top of every loop body of a rewritten cell.
+func (e *GoEngine) tick() {
+	if e.interrupted.Load() {
+		panic(interruptSignal{})
+	}
+}
+
+// waitStale waits until yaegi's abandoned run, if any, has ended, so two runs never share the
+// interpreter. Interrupting the wait gives up on it.
+func (e *GoEngine) waitStale(ctx context.Context) {
+	if e.stale == "" {
+		return
+	}
+	for evalRunning(e.stale) {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+	e.stale = ""
+}
+
+// goroutineID returns the calling goroutine's number as runtime.Stack prints it.
+func goroutineID() string {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	f := strings.Fields(string(buf))
+	if len(f) < 2 {
+		return ""
+	}
+	return f[1]
+}
+
+// evalRunning reports whether the goroutine yaegi's EvalWithContext started from goroutine
+// gid is still running.
+func evalRunning(gid string) bool {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	return bytes.Contains(buf, []byte("EvalWithContext in goroutine "+gid+"\n"))
 }
 
 func (e *GoEngine) runImports(specs []importSpec) (Reply, bool) {

@@ -316,6 +316,29 @@ func TestExecuteInterrupt(t *testing.T) {
 	}
 }
 
+func TestExecuteInterruptBlocked(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	for _, code := range []string{"ch := make(chan int)\nfmt.Println(\"waiting\")\n<-ch",
+		"fmt.Println(\"waiting\")\ntime.Sleep(200 * time.Millisecond)"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		r := &recorder{}
+		r.onText = func(s string) {
+			if strings.Contains(s, "waiting") {
+				cancel()
+			}
+		}
+		rep := e.Execute(ctx, code, r)
+		cancel()
+		if rep.Err == nil || rep.Err.Name != "KeyboardInterrupt" {
+			t.Fatalf("%q: want KeyboardInterrupt, got %+v", code, rep.Err)
+		}
+		rep, _ = run(t, e, "w := 2\nw * 3")
+		if plain(rep.Result) != "6" {
+			t.Fatalf("next cell after %q: %+v", code, rep)
+		}
+	}
+}
+
 func TestExecuteDisplay(t *testing.T) {
 	e := newTestEngine(t, EngineOptions{})
 	code := "for i := 0; i < 2; i++ { display.Show(display.Markdown(\"*x*\")) }\n" +

@@ -33,6 +33,7 @@ func (p *planner) rewriteNodes(ps *parsedSeg, unclassified map[*parsedSeg]bool) 
 		case *ast.LabeledStmt:
 			labels[n.Stmt] = n
 		case *ast.RangeStmt:
+			p.loopTick(ps, n.Body)
 			switch {
 			case p.intExpr(n.X):
 				p.rangeInt(ps, n, labels[n])
@@ -46,6 +47,7 @@ func (p *planner) rewriteNodes(ps *parsedSeg, unclassified map[*parsedSeg]bool) 
 				p.loopCopy(ps, n.Body, rangeNames(n), n)
 			}
 		case *ast.ForStmt:
+			p.loopTick(ps, n.Body)
 			if as, ok := n.Init.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
 				var idents []*ast.Ident
 				for _, l := range as.Lhs {
@@ -101,6 +103,13 @@ func (p *planner) magicLocals(ps *parsedSeg, call *ast.CallExpr) {
 	at := ps.offset(call.Rparen)
 	p.edits = append(p.edits, edit{pos: at, end: at,
 		text: ", map[string]any{" + strings.Join(pairs, ", ") + "}"})
+}
+
+// loopTick makes a loop body poll the interrupt flag first, so interrupting a busy cell
+// unwinds it in its own goroutine.
+func (p *planner) loopTick(ps *parsedSeg, body *ast.BlockStmt) {
+	at := ps.offset(body.Lbrace) + 1
+	p.edits = append(p.edits, edit{pos: at, end: at, text: " " + bridgePkg + ".Tick();"})
 }
 
 func rangeNames(n *ast.RangeStmt) []*ast.Ident {

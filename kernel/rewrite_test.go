@@ -71,7 +71,7 @@ func TestPlanRewrites(t *testing.T) {
 			[]string{"for _gti1 := _gtn1 - _gtn1; _gti1 < _gtn1; _gti1++ {"}, nil},
 		{"min with float", "min(1, 2.5)", []string{"min(float64(1), float64(2.5))"}, nil},
 		{"closure loop copy", "for _, v := range xs { fs = append(fs, func() int { return v }) }",
-			[]string{"for _, v_gtv1 := range xs { v := v_gtv1;"}, nil},
+			[]string{"for _, v_gtv1 := range xs {", "v := v_gtv1;"}, nil},
 		{"last expression wrapped", "x := 1\nx", []string{"_gotaegisShow(x)"}, nil},
 		{"print call not wrapped", "fmt.Println(1)", []string{"\nfmt.Println(1)"}, []string{"fmt"}},
 		{"auto import", "strings.ToUpper(\"a\")", nil, []string{"strings"}},
