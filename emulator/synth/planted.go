@@ -94,8 +94,15 @@ func (p *planter) event(typ int, at time.Time) map[string]any {
 	return rec
 }
 
-// process plants a process event and returns it; parent is the parent's event or nil.
+// process plants a process event and returns it; parent is the parent's event, or nil for a
+// process started from the desktop.
 func (p *planter) process(at time.Time, image, cmd string, parent map[string]any) map[string]any {
+	return p.processUnder(at, image, cmd, parent, `C:\Windows\explorer.exe`)
+}
+
+// processUnder is process with the long-running parent to use when parent is nil.
+func (p *planter) processUnder(at time.Time, image, cmd string, parent map[string]any,
+	parentImage string) map[string]any {
 	rec := p.event(typeProcess, at)
 	sha, md5 := p.d.fileHashes(image)
 	rec["commandline"] = cmd
@@ -112,10 +119,10 @@ func (p *planter) process(at time.Time, image, cmd string, parent map[string]any
 		rec["parent_process_correlation_id"] = parent["process_correlation_id"]
 		rec["parent_image_path"] = parent["image_path"]
 	} else {
-		ppcid, ppid := p.d.parentOf(p.t, p.h, `C:\Windows\explorer.exe`, at.UnixMicro())
+		ppcid, ppid := p.d.parentOf(p.t, p.h, parentImage, at.UnixMicro())
 		rec["parent_process_id"] = ppid
 		rec["parent_process_correlation_id"] = ppcid
-		rec["parent_image_path"] = `C:\Windows\explorer.exe`
+		rec["parent_image_path"] = parentImage
 	}
 	return rec
 }
@@ -351,9 +358,9 @@ func (p *planter) beaconing() []map[string]any {
 	p.h = p.t.anyHostWhere(&p.r, func(h *host) bool { return strings.Contains(h.hostname, "-WKS-") })
 	p.user = p.h.users[0]
 	start := p.d.Config.Now.Add(-time.Duration(p.r.between(20*3600, 40*3600)) * time.Second)
-	implant := p.process(start, ImplantImage, `"`+ImplantImage+`" --silent --task update`, nil)
-	implant["parent_image_path"] = `C:\Windows\System32\svchost.exe`
-	implant["username"] = p.user
+	// A scheduled task starts the implant, so its parent is the task service's svchost.exe.
+	implant := p.processUnder(start, ImplantImage, `"`+ImplantImage+`" --silent --task update`,
+		nil, `C:\Windows\System32\svchost.exe`)
 
 	var sample []map[string]any
 	for i := 0; i < BeaconCount; i++ {

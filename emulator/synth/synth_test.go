@@ -218,7 +218,7 @@ func TestPlantedScenarios(t *testing.T) {
 			if len(p.AlertIDs) == 0 {
 				t.Fatal("no alert raised")
 			}
-			checkLinked(t, evs)
+			checkLinked(t, d, evs)
 			switch p.Scenario {
 			case ScenarioEncodedPowerShell:
 				checkEncodedPowerShell(t, evs)
@@ -233,7 +233,7 @@ func TestPlantedScenarios(t *testing.T) {
 
 // checkLinked verifies that every non-process event was caused by a planted process and that
 // every planted process's parent is either planted too or the host's explorer or svchost.
-func checkLinked(t *testing.T, evs []map[string]any) {
+func checkLinked(t *testing.T, d *Dataset, evs []map[string]any) {
 	t.Helper()
 	procs := map[any]map[string]any{}
 	for _, ev := range evs {
@@ -249,6 +249,13 @@ func checkLinked(t *testing.T, evs []map[string]any) {
 				if !strings.HasSuffix(parent, `\explorer.exe`) && !strings.HasSuffix(parent,
 					`\svchost.exe`) {
 					t.Errorf("process %s has an unplanted parent %s", ev["id"], parent)
+				}
+				// A long-running parent is the same process as the background's.
+				h := d.leafByID[ev["tenant_id"].(string)].hostByID(ev["host_id"].(string))
+				pcid, ppid := d.parentOf(d.leafByID[ev["tenant_id"].(string)], h, parent, usec(ev))
+				if ev["parent_process_correlation_id"] != pcid || ev["parent_process_id"] != ppid {
+					t.Errorf("process %s: parent %s is not the host's %s of that day", ev["id"],
+						ev["parent_process_correlation_id"], parent)
 				}
 			}
 		case "auth":
