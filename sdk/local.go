@@ -9,7 +9,8 @@ import (
 )
 
 // LocalStarter starts (or finds) the local emulator and returns its base URL, e.g.
-// "http://127.0.0.1:41234". It is called at most once per process while it succeeds.
+// "http://127.0.0.1:41234". It is called at most once per process while it succeeds. ctx is
+// the first call's context: it bounds the start, and the emulator must outlive it.
 type LocalStarter func(ctx context.Context) (baseURL string, err error)
 
 var local struct {

@@ -240,15 +240,3 @@ func readBody(r *http.Request) string {
 		}
 	}
 }
-
-func FuzzTokenExpiry(f *testing.F) {
-	f.Add(testJWT(f, time.Unix(1900000000, 0), "1", "2"))
-	f.Add("a.eyJleHAiOiIxIn0.c")
-	f.Add("x.eyJleHAiOjFlMzAwfQ.y")
-	f.Fuzz(func(t *testing.T, token string) {
-		if exp, ok := TokenExpiry(token); ok && exp.Unix() <= 0 {
-			t.Fatalf("TokenExpiry(%q) = %v, a time before 1970", token, exp)
-		}
-		_ = TokenTenants(token)
-	})
-}
