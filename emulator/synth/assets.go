@@ -20,6 +20,8 @@ type host struct {
 	programs []program
 	// weightSum is the total weight of programs, cached for picking.
 	weightSum int
+	// boxed holds the fields every event on the host repeats, boxed once (see boxedTypeNames).
+	boxed struct{ id, hostname, sensor, resource, ip any }
 }
 
 // osVariant is one operating system an asset can run.
@@ -93,6 +95,8 @@ func (d *Dataset) buildHosts(t *tenant) {
 		for _, p := range h.programs {
 			h.weightSum += p.weight
 		}
+		h.boxed.id, h.boxed.hostname, h.boxed.sensor, h.boxed.ip = h.id, h.hostname, h.sensor, h.ip
+		h.boxed.resource = "rn:asset:" + t.id + ":" + h.id
 		t.hosts = append(t.hosts, h)
 		t.assets = append(t.assets, assetRecord(cfg, &r, t, h, v))
 	}

@@ -76,15 +76,19 @@ func (d *Dataset) fileHashes(path string) (sha256, md5 string) {
 	return r.hex(32), r.hex(16)
 }
 
-// imageHashes is fileHashes for program images, which are few, remembered per dataset.
-func (d *Dataset) imageHashes(image string) (sha256, md5 string) {
-	if v, ok := d.images.Load(image); ok {
-		h := v.([2]string)
-		return h[0], h[1]
+// imageInfo is what process events say about one program image, boxed for storing in
+// records (see boxedTypeNames).
+type imageInfo struct{ path, program, sha256, md5 any }
+
+// image returns the info of a program image; images are few, so the dataset remembers them.
+func (d *Dataset) image(path string) imageInfo {
+	if v, ok := d.images.Load(path); ok {
+		return v.(imageInfo)
 	}
-	sha256, md5 = d.fileHashes(image)
-	d.images.Store(image, [2]string{sha256, md5})
-	return sha256, md5
+	sha, md5 := d.fileHashes(path)
+	info := imageInfo{path: path, program: baseName(path), sha256: sha, md5: md5}
+	d.images.Store(path, info)
+	return info
 }
 
 // parentOf names the long-running parent process of a program on a host. Parents live for a
@@ -107,20 +111,19 @@ func (d *Dataset) processEvent(rec map[string]any, r *rng, t *tenant, h *host, a
 	if acct, ok := systemAccounts[p.image]; ok {
 		user = acct
 	}
-	image := strings.ReplaceAll(p.image, "%USER%", bareUser(login))
+	img := d.image(strings.ReplaceAll(p.image, "%USER%", bareUser(login)))
 	parentID, parentPID := d.parentOf(t, h, p.parent, at)
-	sha, md5 := d.imageHashes(image)
 	rec["commandline"] = p.cmd(r, h, login)
-	rec["image_path"] = image
-	rec["program"] = baseName(image)
+	rec["image_path"] = img.path
+	rec["program"] = img.program
 	rec["username"] = user
 	rec["process_id"] = int64(r.between(1000, 65000))
 	rec["parent_process_id"] = parentPID
 	rec["process_correlation_id"] = r.uuid()
 	rec["parent_process_correlation_id"] = parentID
-	rec["parent_image_path"] = p.parent
-	rec["sha256"] = sha
-	rec["md5"] = md5
+	rec["parent_image_path"] = d.image(p.parent).path
+	rec["sha256"] = img.sha256
+	rec["md5"] = img.md5
 	rec["was_blocked"] = false
 }
 
@@ -153,7 +156,7 @@ func (d *Dataset) netflowEvent(rec map[string]any, r *rng, t *tenant, h *host) {
 		port = 80
 	}
 	p := h.program(r)
-	rec["source_address"] = h.ip
+	rec["source_address"] = h.boxed.ip
 	rec["source_port"] = int64(r.between(49152, 65535))
 	rec["destination_address"] = dst
 	rec["destination_port"] = port

@@ -161,7 +161,7 @@ type Dataset struct {
 	plantedByID map[string]map[string]any
 	cache       *eventCache
 	activity    *activityCurve
-	images      sync.Map // program image path to its [sha256, md5]
+	images      sync.Map // program image path to its imageInfo
 }
 
 // Generate builds the dataset that cfg describes. Zero fields take their defaults and

@@ -9,6 +9,7 @@ import (
 // tenant is a customer tenant that holds data, with what its events are generated from.
 type tenant struct {
 	id       string
+	boxedID  any // id, boxed once (see boxedTypeNames)
 	num      uint64
 	name     string
 	org      string
@@ -93,8 +94,9 @@ func (d *Dataset) buildTenants() {
 		used[name] = true
 		nodes = append(nodes, tenantNode{id: id, name: name, parent: o.id, partner: o.partner,
 			org: o.id, created: o.created.AddDate(0, r.between(0, 10), r.between(0, 27)), env: o.env})
-		t := &tenant{id: id, num: uint64(tenantBase + i), name: name, org: o.id, partner: o.partner,
-			factor: 0.85 + 0.4*r.float(), account: fmt.Sprintf("%012d", 100000000000+r.intn(1e11)),
+		t := &tenant{id: id, boxedID: id, num: uint64(tenantBase + i), name: name, org: o.id,
+			partner: o.partner,
+			factor:  0.85 + 0.4*r.float(), account: fmt.Sprintf("%012d", 100000000000+r.intn(1e11)),
 			netA: 1 + i%250}
 		for typ := range t.counts {
 			t.counts[typ] = countFor(typ, t.factor, cfg.Scale)
