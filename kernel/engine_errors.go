@@ -77,7 +77,7 @@ func (e *GoEngine) evalError(ctx context.Context, err error, code string, c chun
 	if m := interpPos.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		col, _ = strconv.Atoi(m[2])
-		line--
+		line, col = c.cellPosition(line, col)
 		msg = fmt.Sprintf("line %d:%d: %s", line, col, msg[len(m[0]):])
 	}
 	tb := []string{"CompileError: " + msg}

@@ -128,6 +128,8 @@ func TestExecuteResults(t *testing.T) {
 		{"range variable per iteration", "var gs []func() int\n" +
 			"for _, v := range []int{7, 8} { gs = append(gs, func() int { return v }) }\n" +
 			"gs[0]()", "7", "", ""},
+		{"statements before declarations", "a := g()\nfunc g() int { return 41 }\na + 1", "42",
+			"", ""},
 		{"declarations between statements", "base := 10\nfunc h() int { return base * 2 }\nh()",
 			"20", "", ""},
 		{"display bundle", `display.HTML("<b>t</b>")`, "<b>t</b>", "text/html", ""},
@@ -194,7 +196,10 @@ func TestExecuteErrors(t *testing.T) {
 		{"panic", "x := 1\n_ = x\npanic(\"boom\")", "panic", "boom", "panic: boom"},
 		{"panic in function", "func bad() {\n\tvar m map[string]int\n\tm[\"a\"] = 1\n}\nbad()",
 			"panic", "assignment to entry in nil map", "in bad"},
-		{"compile error", "y := 2\nundefinedThing", "CompileError", "line 2", "undefinedThing"},
+		{"compile error", "y := 2\nundefinedThing", "CompileError", "line 2:1: undefined",
+			"undefinedThing"},
+		{"compile error in loop", "for i := range 2 {\n\tnope(i)\n}", "CompileError",
+			"line 2:2: undefined: nope", ""},
 		{"syntax error", "func ( {", "SyntaxError", "line 1", ""},
 		{"os.Exit", "os.Exit(3)", "SystemExit", "os.Exit(3) called", ""},
 		{"iterator", "func seq(yield func(int) bool) { yield(1) }\nfor v := range seq { _ = v }",
@@ -486,7 +491,8 @@ func TestMagics(t *testing.T) {
 			filepath.Base(dir), nil},
 		{"time", "%time\nfmt.Println(\"timed\")", "timed\nWall time: ", nil},
 		{"shell in order", "fmt.Println(\"a\")\n!echo b\nfmt.Println(\"c\")", "a\nb\nc\n", nil},
-		{"shell in loop", "for i := 0; i < 2; i++ {\n\t!echo loop\n}", "loop\nloop\n", nil},
+		{"shell in loop", "for i := 0; i < 2; i++ {\n\t!echo loop $i $HOME\n}",
+			"loop 0 " + os.Getenv("HOME") + "\nloop 1 " + os.Getenv("HOME") + "\n", nil},
 		{"writefile", "%%writefile out.txt\nline one\n", "Writing out.txt", func(t *testing.T) {
 			b, err := os.ReadFile(filepath.Join(dir, "out.txt"))
 			if err != nil || string(b) != "line one\n" {

@@ -41,7 +41,8 @@ Cell magics (first line of the cell):
 func (e *GoEngine) lineMagic(c *cellState, line string, locals map[string]any) (
 	*display.Bundle, error) {
 	if strings.HasPrefix(line, "!") {
-		return nil, e.shell(c, strings.TrimSpace(line[1:]))
+		vars := &goVars{e: e, locals: locals}
+		return nil, e.shell(c, expandGoVars(strings.TrimSpace(line[1:]), vars))
 	}
 	name, args, _ := strings.Cut(strings.TrimPrefix(line, "%"), " ")
 	args = strings.TrimSpace(args)
@@ -151,6 +152,18 @@ func (e *GoEngine) cd(out Output, dir string) error {
 	}
 	out.Stream("stdout", wd+"\n")
 	return nil
+}
+
+// expandGoVars replaces $name and ${name} in a shell command with the value of the Go
+// variable name, as %v; names that are no Go variable are left for the shell.
+func expandGoVars(command string, vars Vars) string {
+	return magicVar.ReplaceAllStringFunc(command, func(ref string) string {
+		name := magicVar.FindStringSubmatch(ref)[1]
+		if v, ok := vars.Get(name); ok {
+			return fmt.Sprint(v)
+		}
+		return ref
+	})
 }
 
 // streamWriter publishes each write of a shell command as a stream message.

@@ -254,8 +254,39 @@ type edit struct {
 // applyEdits applies edits to src. Of two overlapping edits the one starting first (or, at the
 // same start, the longer) wins; insertions at one offset keep their order.
 func applyEdits(src string, edits []edit) string {
+	out, _ := applyEditsMapped(src, edits)
+	return out
+}
+
+// spanMap records where applied edits sit in the rewritten text, to map its offsets back.
+type spanMap []appliedEdit
+
+type appliedEdit struct {
+	out, outEnd int // the replacement text in the output
+	orig        int // where the edit started in the input
+	origEnd     int
+}
+
+// original maps an offset in the rewritten text to the input offset it came from; an offset
+// inside inserted text maps to where the insertion was made.
+func (m spanMap) original(off int) int {
+	delta := 0
+	for _, a := range m {
+		if off < a.out {
+			break
+		}
+		if off < a.outEnd {
+			return a.orig
+		}
+		delta = a.origEnd - a.outEnd
+	}
+	return off + delta
+}
+
+// applyEditsMapped is applyEdits that also returns the map back to src's offsets.
+func applyEditsMapped(src string, edits []edit) (string, spanMap) {
 	if len(edits) == 0 {
-		return src
+		return src, nil
 	}
 	sort.SliceStable(edits, func(i, j int) bool {
 		if edits[i].pos != edits[j].pos {
@@ -269,15 +300,18 @@ func applyEdits(src string, edits []edit) string {
 		return edits[i].end > edits[j].end
 	})
 	var b strings.Builder
+	var m spanMap
 	prev := 0
 	for _, e := range edits {
 		if e.pos < prev {
 			continue
 		}
 		b.WriteString(src[prev:e.pos])
+		start := b.Len()
 		b.WriteString(e.text)
+		m = append(m, appliedEdit{out: start, outEnd: b.Len(), orig: e.pos, origEnd: e.end})
 		prev = e.end
 	}
 	b.WriteString(src[prev:])
-	return b.String()
+	return b.String(), m
 }

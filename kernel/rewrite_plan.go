@@ -83,6 +83,27 @@ type chunk struct {
 	decl     bool
 	result   resultMode
 	hasRange bool // holds a range statement whose operand the planner could not classify
+	cell     string
+	spans    spanMap
+}
+
+// cellPosition maps the interpreter's line and column in the chunk to the cell's.
+func (c chunk) cellPosition(line, col int) (int, int) {
+	text := c.src[1:]
+	lines := strings.SplitAfter(text, "\n")
+	if line < 2 || line-2 >= len(lines) || col < 1 {
+		return line - 1, col
+	}
+	off := 0
+	for _, l := range lines[:line-2] {
+		off += len(l)
+	}
+	orig := c.spans.original(off + col - 1)
+	if orig > len(c.cell) {
+		return line - 1, col
+	}
+	lineStart := strings.LastIndexByte(c.cell[:orig], '\n') + 1
+	return strings.Count(c.cell[:orig], "\n") + 1, orig - lineStart + 1
 }
 
 // cellPlan is what a Go cell becomes.
@@ -140,17 +161,28 @@ func (s *session) plan(src string) (*cellPlan, error) {
 		}
 	}
 	mode := p.rewriteLast()
+	stmtNames := p.statementNames()
+	var hoisted, rest []chunk
 	for i, ps := range p.segs {
 		if ps.kind == segImport {
 			continue
 		}
-		c := chunk{decl: ps.kind == segDecl, hasRange: unclassified[ps]}
-		c.src = "\n" + applyEdits(blankOutside(src, ps.start, ps.end), p.editsIn(ps))
+		c := chunk{decl: ps.kind == segDecl, hasRange: unclassified[ps], cell: src}
+		var text string
+		text, c.spans = applyEditsMapped(blankOutside(src, ps.start, ps.end), p.editsIn(ps))
+		c.src = "\n" + text
 		if i == len(p.segs)-1 {
 			c.result = mode
 		}
-		plan.chunks = append(plan.chunks, c)
+		if c.decl && !usesAny(ps.file, stmtNames) {
+			hoisted = append(hoisted, c)
+		} else {
+			rest = append(rest, c)
+		}
 	}
+	// Declarations run before the cell's statements, as in a Go file, unless they use a
+	// variable those statements declare.
+	plan.chunks = append(hoisted, rest...)
 	pending := p.pending
 	plan.commit = func() {
 		for _, f := range pending {
@@ -158,6 +190,54 @@ func (s *session) plan(src string) (*cellPlan, error) {
 		}
 	}
 	return plan, nil
+}
+
+// statementNames returns the names the cell's top-level statements declare.
+func (p *planner) statementNames() map[string]bool {
+	names := map[string]bool{}
+	for _, ps := range p.segs {
+		if ps.body == nil {
+			continue
+		}
+		for _, st := range ps.body.List {
+			switch st := st.(type) {
+			case *ast.AssignStmt:
+				if st.Tok == token.DEFINE {
+					for _, l := range st.Lhs {
+						if id, ok := l.(*ast.Ident); ok {
+							names[id.Name] = true
+						}
+					}
+				}
+			case *ast.DeclStmt:
+				if gd, ok := st.Decl.(*ast.GenDecl); ok {
+					for _, spec := range gd.Specs {
+						if vs, ok := spec.(*ast.ValueSpec); ok {
+							for _, n := range vs.Names {
+								names[n.Name] = true
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return names
+}
+
+// usesAny reports whether f mentions one of names.
+func usesAny(f *ast.File, names map[string]bool) bool {
+	if len(names) == 0 {
+		return false
+	}
+	found := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && names[id.Name] {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 func (p *planner) editsIn(ps *parsedSeg) []edit {

@@ -1,6 +1,10 @@
 package kernel
 
 import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -174,4 +178,56 @@ func FuzzPlanCell(f *testing.F) {
 		}
 		isComplete(code)
 	})
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// TestPlanGolden checks what whole cells become, chunk by chunk, against testdata/rewrite.
+func TestPlanGolden(t *testing.T) {
+	cells, err := filepath.Glob("testdata/rewrite/*.cell")
+	if err != nil || len(cells) == 0 {
+		t.Fatalf("no golden cells: %v", err)
+	}
+	for _, path := range cells {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			code, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			src := substituteMagics(string(code), findMagicLines(string(code)))
+			s := testSession()
+			if strings.Contains(path, "types") {
+				// A session where T was defined differently before.
+				s.typeSrc["T"] = "T struct{ B string }"
+			}
+			p, err := s.plan(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			for _, im := range p.imports {
+				fmt.Fprintf(&b, "import %s\n", im.source())
+			}
+			for _, c := range p.chunks {
+				kind := "statements"
+				if c.decl {
+					kind = "declarations"
+				}
+				fmt.Fprintf(&b, "--- %s\n%s\n", kind, strings.TrimLeft(c.src, " \n"))
+			}
+			golden := strings.TrimSuffix(path, ".cell") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if b.String() != string(want) {
+				t.Errorf("plan differs from %s:\n%s", golden, b.String())
+			}
+		})
+	}
 }
