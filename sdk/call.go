@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 
 	graphql "github.com/hasura/go-graphql-client"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -152,6 +153,43 @@ func isNull(data []byte) bool {
 // one). It fails, saying where, when the document does not parse, holds other than one
 // operation, or the operation's type is not r.Kind.
 func operationName(r Request) (string, error) {
+	key := opKey{r.Document, r.Kind}
+	opCache.Lock()
+	name, ok := opCache.names[key]
+	opCache.Unlock()
+	if ok {
+		return name, nil
+	}
+	name, err := parseOperationName(r)
+	if err != nil {
+		return "", err
+	}
+	opCache.Lock()
+	if len(opCache.names) >= maxCachedOps {
+		clear(opCache.names)
+	}
+	opCache.names[key] = name
+	opCache.Unlock()
+	return name, nil
+}
+
+// opCache remembers the documents that parsed: generated methods send the same few documents
+// again and again (every page of a search), and parsing a large selection costs more than
+// sending it to a server on this machine.
+var opCache = struct {
+	sync.Mutex
+	names map[opKey]string
+}{names: map[opKey]string{}}
+
+type opKey struct {
+	doc  string
+	kind Kind
+}
+
+// maxCachedOps bounds the cache; custom selections are few, so emptying it when full is enough.
+const maxCachedOps = 128
+
+func parseOperationName(r Request) (string, error) {
 	doc, err := parser.ParseQuery(&ast.Source{Name: r.Field, Input: r.Document})
 	if err != nil {
 		return "", fmt.Errorf("the operation document does not parse: %w (check the "+

@@ -34,7 +34,7 @@ func testJWT(t testing.TB, exp time.Time, tenants ...string) string {
 // fakeTaegis is a small Taegis stand-in: a token endpoint issuing numbered JWTs and a GraphQL
 // endpoint whose answer each test supplies.
 type fakeTaegis struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 
 	tokenCalls   atomic.Int32
@@ -59,7 +59,7 @@ type recordedRequest struct {
 	Token string
 }
 
-func newFakeTaegis(t *testing.T) *fakeTaegis {
+func newFakeTaegis(t testing.TB) *fakeTaegis {
 	f := &fakeTaegis{t: t}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /auth/api/v2/auth/token", f.token)
