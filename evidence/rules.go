@@ -66,9 +66,10 @@ func IDColumns(t Type) []string {
 	return []string{"taegis_magic.evidence_id", "resource_id", "id"}
 }
 
-// TenantColumns are the columns, first present wins, that hold a record's tenant id:
-// taegis-magic's tenant_id, tenant.id and event_data.tenant_id, then tenantId, the field
-// name of GraphQL records such as assets.
+// TenantColumns are the columns that hold a record's tenant id: taegis-magic's tenant_id,
+// tenant.id and event_data.tenant_id, then tenantId, the field name of GraphQL records such
+// as assets. Each record takes the first of them that has a value in it, so a row whose
+// tenant_id is empty still finds its tenant.id.
 var TenantColumns = []string{"tenant_id", "tenant.id", "event_data.tenant_id", "tenantId"}
 
 // idScheme is the prefix every id of a type carries in Taegis, where there is one.
@@ -251,7 +252,6 @@ func extract(records []map[string]any, t Type, inv, fallbackTenant string,
 	if err != nil {
 		return nil, err
 	}
-	tenantCol := firstPresent(records, TenantColumns)
 	rows := make([]row, 0, len(records))
 	for i, r := range records {
 		v, _ := lookup(r, idCol)
@@ -263,12 +263,9 @@ func extract(records []map[string]any, t Type, inv, fallbackTenant string,
 			return nil, fmt.Errorf("record %d has no value in %s, the evidence id column for "+
 				"%s; drop rows without an id before staging", i, idCol, t)
 		}
-		tenant := ""
-		if tenantCol != "" {
-			v, _ := lookup(r, tenantCol)
-			if tenant, _, err = text(v); err != nil {
-				return nil, fmt.Errorf("record %d: column %s %w", i, tenantCol, err)
-			}
+		tenant, err := recordTenant(r)
+		if err != nil {
+			return nil, fmt.Errorf("record %d: %w", i, err)
 		}
 		if tenant == "" {
 			tenant = fallbackTenant
@@ -281,6 +278,24 @@ func extract(records []map[string]any, t Type, inv, fallbackTenant string,
 		rows = append(rows, row{typ: t, id: id, tenant: tenant, inv: inv})
 	}
 	return rows, nil
+}
+
+// recordTenant returns the first value of [TenantColumns] that r has, or "".
+func recordTenant(r map[string]any) (string, error) {
+	for _, c := range TenantColumns {
+		v, ok := lookup(r, c)
+		if !ok {
+			continue
+		}
+		s, ok, err := text(v)
+		if err != nil {
+			return "", fmt.Errorf("column %s %w", c, err)
+		}
+		if ok {
+			return s, nil
+		}
+	}
+	return "", nil
 }
 
 // group is the records of one (type, investigation) pair of a type-all staging.

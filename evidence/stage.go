@@ -87,7 +87,7 @@ func (o StageOptions) check() error {
 // Stage stages records of one evidence type, in one transaction, and reports the counts.
 // Records already staged under the investigation id are kept once. Each record's evidence id
 // comes from the first of [IDColumns] present, its tenant from the first of [TenantColumns]
-// present, else opts.Tenant; a record without either is an error and nothing is staged.
+// with a value, else opts.Tenant; a record without either is an error and nothing is staged.
 func (db *DB) Stage(ctx context.Context, records []map[string]any,
 	opts StageOptions) (StageResult, error) {
 	if err := opts.check(); err != nil {
