@@ -304,7 +304,7 @@ var resolutions = []struct{ status, reason string }{
 	{"AUTO_CLOSE", "Closed by a suppression rule"},
 }
 
-// alert shapes one alert as Alert2 and files it under its tenant.
+// alert shapes one alert as Alert2 and files it under its tenant; Generate collects them.
 func (d *Dataset) alert(r *rng, s alertSpec) map[string]any {
 	created := s.at
 	if now := d.Config.Now; created.After(now) {
@@ -415,7 +415,6 @@ func (d *Dataset) alert(r *rng, s alertSpec) map[string]any {
 		"priority": map[string]any{"value": round3(sev), "prioritizer": "severity"},
 	}
 	s.t.alerts = append(s.t.alerts, rec)
-	d.Alerts = append(d.Alerts, rec)
 	return rec
 }
 

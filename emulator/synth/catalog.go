@@ -4,53 +4,54 @@ import "time"
 
 // ruleTemplate is a custom rule a tenant may have written.
 type ruleTemplate struct {
-	name, description, kind, ruleType, eventType, query string
-	filters                                             [][3]string // key, pattern, inverted
-	severity                                            float64
-	techniques                                          []string
+	name, description, kind, eventType, query string // kind is QL or REGEX
+	suppression                               bool
+	filters                                   [][3]string // key, pattern, inverted
+	severity                                  float64
+	techniques                                []string
 }
 
 var ruleTemplates = []ruleTemplate{
-	{name: "Encoded PowerShell command line", kind: "QL", ruleType: "REGULAR", eventType: "process",
+	{name: "Encoded PowerShell command line", kind: "QL", eventType: "process",
 		description: "PowerShell run with an encoded command.",
 		query: "FROM process WHERE image_path MATCHES_REGEX '(?i)powershell\\.exe$' AND " +
 			"commandline CONTAINS '-enc'",
 		severity: 0.7, techniques: []string{"T1059.001"}},
-	{name: "ProcDump against LSASS", kind: "QL", ruleType: "REGULAR", eventType: "process",
+	{name: "ProcDump against LSASS", kind: "QL", eventType: "process",
 		description: "ProcDump writing a full memory dump of lsass.exe.",
 		query: "FROM process WHERE commandline CONTAINS 'procdump' AND " +
 			"commandline CONTAINS 'lsass'",
 		severity: 0.9, techniques: []string{"T1003.001"}},
-	{name: "Lookups of known bad CDN", kind: "QL", ruleType: "REGULAR", eventType: "dnsquery",
+	{name: "Lookups of known bad CDN", kind: "QL", eventType: "dnsquery",
 		description: "DNS queries for the badcdn command-and-control domain.",
 		query:       "FROM dnsquery WHERE query_name = '" + BadDomain + "'",
 		severity:    0.8, techniques: []string{"T1071.004"}},
-	{name: "Console login without MFA", kind: "QL", ruleType: "REGULAR", eventType: "cloudaudit",
+	{name: "Console login without MFA", kind: "QL", eventType: "cloudaudit",
 		description: "AWS console logins that did not use MFA.",
 		query:       "FROM cloudaudit WHERE action = 'ConsoleLogin' AND mfa_used = false",
 		severity:    0.5, techniques: []string{"T1078.004"}},
-	{name: "SSH password logins", kind: "QL", ruleType: "REGULAR", eventType: "auth",
+	{name: "SSH password logins", kind: "QL", eventType: "auth",
 		description: "SSH logins that used a password instead of a key.",
 		query:       "FROM auth WHERE logon_type = 'ssh' AND auth_method = 'password'",
 		severity:    0.3, techniques: []string{"T1021.004"}},
-	{name: "Mimikatz keywords", kind: "REGEX", ruleType: "REGULAR", eventType: "process",
+	{name: "Mimikatz keywords", kind: "REGEX", eventType: "process",
 		description: "Command lines with mimikatz module names.",
 		filters:     [][3]string{{"commandline", `(?i)sekurlsa::|lsadump::|privilege::debug`, "false"}},
 		severity:    0.9, techniques: []string{"T1003.001"}},
-	{name: "Office spawning a shell", kind: "REGEX", ruleType: "REGULAR", eventType: "process",
+	{name: "Office spawning a shell", kind: "REGEX", eventType: "process",
 		description: "Word or Excel starting cmd.exe or PowerShell.",
 		filters: [][3]string{
 			{"parent_image_path", `(?i)\\(winword|excel)\.exe$`, "false"},
 			{"image_path", `(?i)\\(cmd|powershell)\.exe$`, "false"},
 		},
 		severity: 0.7, techniques: []string{"T1566.001", "T1204.002"}},
-	{name: "Suppress IT inventory script", kind: "QL", ruleType: "SUPPRESSION", eventType: "process",
+	{name: "Suppress IT inventory script", kind: "QL", suppression: true, eventType: "process",
 		description: "The nightly inventory script is expected.",
 		query:       "FROM process WHERE commandline CONTAINS 'inventory.ps1'"},
-	{name: "Suppress backup service logons", kind: "REGEX", ruleType: "SUPPRESSION",
+	{name: "Suppress backup service logons", kind: "REGEX", suppression: true,
 		eventType: "auth", description: "The backup service account logs on everywhere.",
 		filters: [][3]string{{"username", `(?i)svc_backup$`, "false"}}},
-	{name: "Suppress jump host RDP", kind: "QL", ruleType: "SUPPRESSION", eventType: "netflow",
+	{name: "Suppress jump host RDP", kind: "QL", suppression: true, eventType: "netflow",
 		description: "Administrators reach servers over RDP from the jump hosts.",
 		query:       "FROM netflow WHERE destination_port = 3389"},
 }
@@ -79,7 +80,7 @@ func (d *Dataset) buildRules() {
 					"pattern": f[1], "inverse": f[2] == "true"})
 			}
 			ruleType := tpl.kind
-			if tpl.ruleType == "SUPPRESSION" {
+			if tpl.suppression {
 				ruleType = "SUPPRESSION"
 			}
 			d.Rules = append(d.Rules, map[string]any{

@@ -187,7 +187,6 @@ func Generate(cfg Config) *Dataset {
 	for _, t := range d.leaves {
 		d.benignAlerts(t)
 	}
-	d.Alerts = d.Alerts[:0]
 	for _, t := range d.leaves {
 		sortByCreation(t.alerts)
 		d.Alerts = append(d.Alerts, t.alerts...)
@@ -258,14 +257,14 @@ func (d *Dataset) PlantedIn(s Scenario) []string {
 
 // sortByCreation orders one tenant's alerts by creation time, then id.
 func sortByCreation(alerts []map[string]any) {
-	type keyed struct {
+	type entry struct {
 		at  int64
 		id  string
 		rec map[string]any
 	}
-	ks := make([]keyed, len(alerts))
+	ks := make([]entry, len(alerts))
 	for i, a := range alerts {
-		ks[i] = keyed{createdSeconds(a), a["id"].(string), a}
+		ks[i] = entry{createdSeconds(a), a["id"].(string), a}
 	}
 	sort.Slice(ks, func(i, j int) bool {
 		if ks[i].at != ks[j].at {
