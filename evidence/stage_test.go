@@ -55,7 +55,7 @@ func TestStageCounts(t *testing.T) {
 				Before: 4, After: 5, Added: 1},
 		},
 		{
-			name: "same ids under another investigation are other rows",
+			name:    "same ids under another investigation are other rows",
 			records: alerts("t1", "a", "b"),
 			opts:    StageOptions{Type: Alerts, InvestigationID: "inv-9"},
 			want: StageResult{Action: Staged, Type: Alerts, InvestigationID: "inv-9",
