@@ -90,4 +90,10 @@
 // Within a scenario, events are linked the way a hunter pivots: process_correlation_id from
 // each network or file event to its process, parent_process_correlation_id up the process
 // tree, and host_id throughout.
+//
+// Limitation: the long-running parents of background processes (explorer.exe, services.exe,
+// svchost.exe, sshd, launchd, ...) have no process event of their own, as if they started
+// before the window; their children of one day on one host share the parent's
+// process_correlation_id and process_id, so pivots across siblings work. Emitting them
+// would mean storing them, which the lazy background is there to avoid.
 package synth
