@@ -126,13 +126,13 @@ func (c *Client) httpFailure(r Request, endpoint string, ci *callInfo,
 	}
 	e := &HTTPError{Status: nerr.StatusCode(), Body: excerpt(nerr.Body()), URL: endpoint,
 		Field: r.Field, Region: c.core.region.Name, RetryAfter: ci.retryAfter}
-	e.hint = hintFor(sentinelForStatus(e.Status), c.core.region, c.core.names, ci.tenant)
+	e.hint = c.core.hint(sentinelForStatus(e.Status), ci.tenant)
 	return nil, e
 }
 
 func (c *Client) newErrors(field string, status int, list []GraphQLError, tenant string) *Errors {
 	e := &Errors{List: list, Field: field, Region: c.core.region.Name, Status: status}
-	e.hint = hintFor(e.sentinel(), c.core.region, c.core.names, tenant)
+	e.hint = c.core.hint(e.sentinel(), tenant)
 	return e
 }
 

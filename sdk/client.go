@@ -49,7 +49,8 @@ type Config struct {
 	Version string
 	// UserAgent replaces the User-Agent "gotaegis/<Version>".
 	UserAgent string
-	// Headers are sent with every request (after the SDK's own headers, so they win).
+	// Headers are sent with every request; they replace the SDK's own headers except
+	// Authorization and X-Tenant-Context (a call's WithHeader replaces any header).
 	Headers map[string]string
 	// Retry bounds the retries; the zero value is the default policy.
 	Retry RetryPolicy

@@ -123,7 +123,7 @@ func TestDoErrorSentinels(t *testing.T) {
 	}{
 		{"unauthenticated code", 200, `{"data":null,"errors":[{"message":"bad token",` +
 			`"extensions":{"code":"UNAUTHENTICATED"}}]}`, ErrUnauthorized, "*sdk.Errors",
-			"gotaegis auth login --region fake"},
+			"token given to gotaegis was refused"},
 		{"forbidden code", 200, `{"errors":[{"message":"no grant",` +
 			`"extensions":{"code":"FORBIDDEN"}}]}`, ErrForbiddenTenant, "*sdk.Errors",
 			"no grant for tenant 42"},
@@ -220,6 +220,10 @@ func TestDoRefreshesRefusedTokenOnce(t *testing.T) {
 				Document: pingMutation}, &out)
 			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
 				t.Fatalf("Do: %v, want %v", err, tt.wantErr)
+			}
+			if err != nil && !strings.Contains(err.Error(), "check CLIENT_ID/CLIENT_SECRET for "+
+				"region fake or run gotaegis auth login --region fake") {
+				t.Errorf("Error() = %q, want what to do", err)
 			}
 			if got := f.graphqlCalls.Load(); got != tt.wantCalls {
 				t.Errorf("GraphQL requests = %d, want %d", got, tt.wantCalls)

@@ -211,18 +211,21 @@ func sentinelForStatus(status int) error {
 	return nil
 }
 
-// hintFor says what a user can do about an error that matches sentinel in region r.
-func hintFor(sentinel error, r Region, creds credentialNames, tenant string) string {
+// hint says what a user can do about an error that matches sentinel.
+func (c *core) hint(sentinel error, tenant string) string {
+	r := c.region.Name
 	switch sentinel {
 	case ErrUnauthorized:
+		if c.tokens.static != "" {
+			return "the token given to gotaegis was refused; get a fresh one"
+		}
 		return fmt.Sprintf("the token was refused; check %s/%s for region %s or run "+
-			"gotaegis auth login --region %s", creds.id, creds.secret, r.Name, r.Name)
+			"gotaegis auth login --region %s", c.names.id, c.names.secret, r, r)
 	case ErrForbiddenTenant:
 		if tenant == "" {
 			return "the call needs a tenant; pass --tenant or sdk.WithTenant"
 		}
-		return fmt.Sprintf("the credentials have no grant for tenant %s in region %s", tenant,
-			r.Name)
+		return fmt.Sprintf("the credentials have no grant for tenant %s in region %s", tenant, r)
 	case ErrRateLimited:
 		return "the server is rate limiting; wait and retry, or lower the request rate"
 	}

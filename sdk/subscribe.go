@@ -234,7 +234,7 @@ func (s *stream) dial(ctx context.Context) (*websocket.Conn, error) {
 		}
 		e := &HTTPError{Status: status, Body: excerpt(string(body)), URL: s.url,
 			Field: s.field, Region: core.region.Name}
-		e.hint = hintFor(sentinelForStatus(status), core.region, core.names, s.tenant)
+		e.hint = core.hint(sentinelForStatus(status), s.tenant)
 		return nil, e
 	}
 }
