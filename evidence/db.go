@@ -85,7 +85,8 @@ func Open(path string) (*DB, error) {
 
 func open(path string, busy time.Duration) (*DB, error) {
 	if path == "" {
-		return nil, errors.New("evidence: empty database path; pass a file path, or :memory: for one in memory")
+		return nil, errors.New("evidence: empty database path; pass a file path, " +
+			"or :memory: for one in memory")
 	}
 	dsn, err := dataSource(path, busy)
 	if err != nil {
