@@ -153,8 +153,9 @@ func (e *GoEngine) memberMatches(x, sel string) []string {
 	if strings.Contains(x, ".") {
 		return nil
 	}
-	g, found := e.interp.Globals()[x]
-	if !found || !g.IsValid() {
+	globals, idle := e.idleGlobals()
+	g, found := globals[x]
+	if !idle || !found || !g.IsValid() {
 		return nil
 	}
 	seen := map[string]bool{}

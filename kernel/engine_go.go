@@ -72,6 +72,8 @@ type GoEngine struct {
 
 	// interrupted is raised when the running cell is cancelled; rewritten loops poll it.
 	interrupted atomic.Bool
+	intrMu      sync.Mutex
+	intr        chan struct{} // closed when the running cell is interrupted
 	// stale is the goroutine whose abandoned yaegi run may still be ending.
 	stale string
 }
@@ -114,6 +116,7 @@ func (e *GoEngine) load() error {
 			"Exit":  reflect.ValueOf(exitCell),
 			"Stdin": stdinVar.Elem(),
 		},
+		"time/time":                       {"Sleep": reflect.ValueOf(e.sleep)},
 		"gotaegis/kernel/display/display": e.displaySymbols(),
 		bridgePath + "/" + bridgePkg:      e.bridge.symbols(),
 	}
@@ -309,7 +312,7 @@ func (e *GoEngine) Execute(ctx context.Context, code string, out Output) Reply {
 
 	so := &syncOutput{out: out}
 	cell := &cellState{ctx: ctx, out: so}
-	e.interrupted.Store(false)
+	e.resetInterrupt()
 	e.bridge.setCell(cell)
 	e.stdout.setSink(so.Stream)
 	e.stderr.setSink(so.Stream)
@@ -414,7 +417,7 @@ func (e *GoEngine) eval(ctx context.Context, src string) (v reflect.Value, err e
 	go func() {
 		select {
 		case <-ctx.Done():
-			e.interrupted.Store(true)
+			e.interrupt()
 			select {
 			case <-time.After(interruptGrace):
 				cancelHard()
@@ -440,6 +443,42 @@ const interruptGrace = 50 * time.Millisecond
 
 // interruptSignal is the panic value that unwinds an interrupted cell.
 type interruptSignal struct{}
+
+// interrupt raises the running cell's interrupt flag and wakes its interruptible sleeps.
+func (e *GoEngine) interrupt() {
+	e.interrupted.Store(true)
+	e.intrMu.Lock()
+	defer e.intrMu.Unlock()
+	if e.intr != nil {
+		select {
+		case <-e.intr:
+		default:
+			close(e.intr)
+		}
+	}
+}
+
+// resetInterrupt clears the flag for a new cell.
+func (e *GoEngine) resetInterrupt() {
+	e.interrupted.Store(false)
+	e.intrMu.Lock()
+	e.intr = make(chan struct{})
+	e.intrMu.Unlock()
+}
+
+// sleep is time.Sleep for cells: an interrupt ends it and unwinds the cell.
+func (e *GoEngine) sleep(d time.Duration) {
+	e.intrMu.Lock()
+	intr := e.intr
+	e.intrMu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-intr:
+		panic(interruptSignal{})
+	}
+}
 
 // tick is called at the top of every loop body of a rewritten cell.
 func (e *GoEngine) tick() {
@@ -605,6 +644,16 @@ func stdPathOf(name string) (string, bool) {
 	_, byName := stdlibOnce()
 	p, ok := byName[name]
 	return p, ok
+}
+
+// idleGlobals returns the session's package-level variables when no cell is running; while
+// one runs, reading them would race with it, and Complete and Inspect do without.
+func (e *GoEngine) idleGlobals() (map[string]reflect.Value, bool) {
+	if !e.running.TryLock() {
+		return nil, false
+	}
+	defer e.running.Unlock()
+	return e.interp.Globals(), true
 }
 
 // Close releases the interpreter's pipes. The engine must not be used afterwards.

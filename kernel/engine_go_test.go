@@ -321,26 +321,23 @@ func TestExecuteInterrupt(t *testing.T) {
 	}
 }
 
-func TestExecuteInterruptBlocked(t *testing.T) {
+func TestExecuteInterruptSleep(t *testing.T) {
 	e := newTestEngine(t, EngineOptions{})
-	for _, code := range []string{"ch := make(chan int)\nfmt.Println(\"waiting\")\n<-ch",
-		"fmt.Println(\"waiting\")\ntime.Sleep(200 * time.Millisecond)"} {
-		ctx, cancel := context.WithCancel(context.Background())
-		r := &recorder{}
-		r.onText = func(s string) {
-			if strings.Contains(s, "waiting") {
-				cancel()
-			}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &recorder{}
+	r.onText = func(s string) {
+		if strings.Contains(s, "waiting") {
+			cancel()
 		}
-		rep := e.Execute(ctx, code, r)
-		cancel()
-		if rep.Err == nil || rep.Err.Name != "KeyboardInterrupt" {
-			t.Fatalf("%q: want KeyboardInterrupt, got %+v", code, rep.Err)
-		}
-		rep, _ = run(t, e, "w := 2\nw * 3")
-		if plain(rep.Result) != "6" {
-			t.Fatalf("next cell after %q: %+v", code, rep)
-		}
+	}
+	rep := e.Execute(ctx, "fmt.Println(\"waiting\")\ntime.Sleep(time.Hour)", r)
+	cancel()
+	if rep.Err == nil || rep.Err.Name != "KeyboardInterrupt" {
+		t.Fatalf("want KeyboardInterrupt, got %+v", rep.Err)
+	}
+	rep, _ = run(t, e, "w := 2\nw * 3")
+	if plain(rep.Result) != "6" {
+		t.Fatalf("next cell: %+v", rep)
 	}
 }
 
@@ -583,5 +580,44 @@ func BenchmarkNewGoEngine(b *testing.B) {
 			b.Fatal(err)
 		}
 		_ = e.Close()
+	}
+}
+
+// blockingInput is an Output whose Input waits until release is closed.
+type blockingInput struct {
+	*recorder
+	asked   chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingInput) Input(string, bool) (string, error) {
+	close(b.asked)
+	<-b.release
+	return "done", nil
+}
+
+func TestCompleteWhileRunning(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	run(t, e, "counter := 1")
+	out := &blockingInput{recorder: &recorder{}, asked: make(chan struct{}),
+		release: make(chan struct{})}
+	replied := make(chan Reply)
+	go func() {
+		replied <- e.Execute(context.Background(), "var s string\nfmt.Scanln(&s)\ns", out)
+	}()
+	<-out.asked
+	m, _, _ := e.Complete("fmt.Printl", 10)
+	if len(m) == 0 || m[0] != "fmt.Println" {
+		t.Errorf("Complete while a cell runs: %v", m)
+	}
+	if _, ok := e.Inspect("counter", 3, 0); !ok {
+		t.Error("Inspect while a cell runs found nothing")
+	}
+	if s, _ := e.IsComplete("for {"); s != "incomplete" {
+		t.Errorf("IsComplete while a cell runs: %s", s)
+	}
+	close(out.release)
+	if rep := <-replied; plain(rep.Result) != "done" {
+		t.Errorf("cell result %+v", rep)
 	}
 }

@@ -240,7 +240,8 @@ func (e *GoEngine) describe(name string) (string, bool) {
 		if g.sig != "" {
 			b.WriteString(g.sig + "\n")
 		}
-		if v, ok := e.interp.Globals()[name]; ok && v.IsValid() {
+		globals, _ := e.idleGlobals()
+		if v, ok := globals[name]; ok && v.IsValid() {
 			fmt.Fprintf(&b, "%s %s = %v\n", name, cleanNames(v.Type().String()), valueText(v))
 		}
 		if g.doc != "" {

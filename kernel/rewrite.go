@@ -251,13 +251,6 @@ type edit struct {
 	text     string
 }
 
-// applyEdits applies edits to src. Of two overlapping edits the one starting first (or, at the
-// same start, the longer) wins; insertions at one offset keep their order.
-func applyEdits(src string, edits []edit) string {
-	out, _ := applyEditsMapped(src, edits)
-	return out
-}
-
 // spanMap records where applied edits sit in the rewritten text, to map its offsets back.
 type spanMap []appliedEdit
 
@@ -283,7 +276,9 @@ func (m spanMap) original(off int) int {
 	return off + delta
 }
 
-// applyEditsMapped is applyEdits that also returns the map back to src's offsets.
+// applyEditsMapped applies edits to src and returns the map back to src's offsets. Of two
+// overlapping edits the one starting first (or, at the same start, the longer) wins;
+// insertions at one offset keep their order.
 func applyEditsMapped(src string, edits []edit) (string, spanMap) {
 	if len(edits) == 0 {
 		return src, nil

@@ -274,7 +274,7 @@ func (p *planner) collect() {
 		}
 		if ps.body != nil {
 			for _, st := range ps.body.List {
-				p.recordTopStmt(st)
+				p.recordTopStmt(ps, st)
 			}
 		}
 		ast.Inspect(ps.file, func(n ast.Node) bool {
@@ -359,7 +359,11 @@ func firstDoc(a, b *ast.CommentGroup) *ast.CommentGroup {
 	return b
 }
 
-func (p *planner) recordTopStmt(st ast.Stmt) {
+func (p *planner) recordTopStmt(ps *parsedSeg, st ast.Stmt) {
+	sig := p.text(ps, st)
+	if len(sig) > 200 {
+		sig = sig[:200] + "…"
+	}
 	switch st := st.(type) {
 	case *ast.AssignStmt:
 		if st.Tok != token.DEFINE {
@@ -372,7 +376,7 @@ func (p *planner) recordTopStmt(st ast.Stmt) {
 			}
 			p.tops[id.Name] = true
 			isInt := len(st.Rhs) == len(st.Lhs) && p.intExpr(st.Rhs[i])
-			g := &global{kind: token.VAR, isInt: isInt}
+			g := &global{kind: token.VAR, isInt: isInt, sig: sig}
 			name := id.Name
 			p.pending = append(p.pending, func() { p.s.globals[name] = g })
 		}
@@ -382,7 +386,7 @@ func (p *planner) recordTopStmt(st ast.Stmt) {
 				if vs, ok := spec.(*ast.ValueSpec); ok {
 					for i, n := range vs.Names {
 						p.tops[n.Name] = true
-						g := &global{kind: gd.Tok, isInt: isIntTypeExpr(vs.Type) ||
+						g := &global{kind: gd.Tok, sig: sig, isInt: isIntTypeExpr(vs.Type) ||
 							(vs.Type == nil && i < len(vs.Values) && p.intExpr(vs.Values[i]))}
 						name := n.Name
 						p.pending = append(p.pending, func() { p.s.globals[name] = g })
