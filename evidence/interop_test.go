@@ -120,7 +120,7 @@ func TestUpstreamFile(t *testing.T) {
 	}
 	attached := ids(`SELECT id FROM investigation_evidence WHERE investigation_id = 'inv-go'`)
 	if !reflect.DeepEqual(attached, []string{"event://priv:u:50002:3:c"}) {
-		t.Errorf("upstream reads the attached rows %v", got)
+		t.Errorf("upstream reads the attached rows %v", attached)
 	}
 	if got := ids(`SELECT id || '|' || tenant_id || '|' || query || '|' || results_returned
 		|| '|' || length(inserted_time) FROM search_queries ORDER BY id`); !reflect.DeepEqual(

@@ -5,7 +5,10 @@
 //
 // Usage:
 //
-//	stager -db PATH -type TYPE [-tenant T] [-chunk N] [-track PREFIX] RECORDS.json
+//	stager -db PATH -type TYPE [-tenant T] [-chunk N] [-track PREFIX] [-wait FILE] RECORDS.json
+//
+// With -wait it opens the database only once FILE exists, so that runs started one after
+// another begin together.
 package main
 
 import (
@@ -14,6 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"gotaegis/evidence"
 )
@@ -39,6 +43,7 @@ func run(args []string) error {
 	tenant := fs.String("tenant", "", "tenant of records without one")
 	chunk := fs.Int("chunk", 10, "records per transaction")
 	track := fs.String("track", "", "also track one search query per chunk, ids from `prefix`")
+	wait := fs.String("wait", "", "start once this `file` exists")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -52,6 +57,11 @@ func run(args []string) error {
 	records, err := evidence.ReadFile(fs.Arg(0))
 	if err != nil {
 		return err
+	}
+	if *wait != "" {
+		if err := waitFor(*wait); err != nil {
+			return err
+		}
 	}
 	db, err := evidence.Open(*path)
 	if err != nil {
@@ -85,4 +95,15 @@ func run(args []string) error {
 		}
 	}
 	return json.NewEncoder(os.Stdout).Encode(rep)
+}
+
+// waitFor returns once path exists, or fails after a minute.
+func waitFor(path string) error {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
+		if _, err := os.Stat(path); err == nil {
+			return nil
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return fmt.Errorf("%s did not appear within a minute", path)
 }
