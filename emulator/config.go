@@ -43,6 +43,9 @@ type Config struct {
 	// ManualDeviceApproval makes device-code logins wait for someone to open the verification
 	// URL; by default they are approved when first polled.
 	ManualDeviceApproval bool
+	// Clock is the time the token authority checks expiry against; nil means time.Now. Tests
+	// move it forward to expire tokens.
+	Clock func() time.Time
 	// Logger receives one line per request at debug level and lifecycle events at info; nil
 	// discards them.
 	Logger *slog.Logger

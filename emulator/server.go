@@ -76,6 +76,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		TTL:                  cfg.TokenTTL,
 		Tenants:              granted,
 		ManualDeviceApproval: cfg.ManualDeviceApproval,
+		Now:                  cfg.Clock,
 	})
 	if err != nil {
 		st.Close()
