@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -10,9 +11,22 @@ import (
 	"github.com/spf13/cobra"
 
 	"gotaegis/emulator"
+	"gotaegis/sdk"
 )
 
+// startLocal serves region local: the embedded emulator, on an ephemeral loopback port inside
+// this process, with its state under $GOTAEGIS_DATA_DIR. It lives as long as the process.
+func startLocal(context.Context) (string, error) {
+	srv, err := emulator.Start(context.Background(), emulator.Config{Logger: slog.Default()})
+	if err != nil {
+		return "", err
+	}
+	return srv.URL(), nil
+}
+
 func init() {
+	sdk.RegisterLocal(startLocal)
+
 	var cfg emulator.Config
 	cmd := &cobra.Command{
 		Use:   "emulator",
