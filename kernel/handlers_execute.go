@@ -20,8 +20,8 @@ type executeRequest struct {
 	StopOnError     *bool           `json:"stop_on_error"`
 }
 
-// execute runs one cell. It returns the abort of the queued cells when the cell failed with
-// stop_on_error, to run once this request is idle.
+// execute runs one cell. When the cell failed with stop_on_error it returns the abort of the
+// cells that were queued behind it, to run once this request is idle.
 func (k *Kernel) execute(s *socket, req Message) (after func()) {
 	var r executeRequest
 	if err := req.Decode(&r); err != nil {
@@ -75,16 +75,22 @@ func (k *Kernel) execute(s *socket, req Message) (after func()) {
 			k.publish(&req, "error", map[string]any{"ename": e.Name, "evalue": e.Value,
 				"traceback": tb})
 		}
+		// The cells queued behind this one were sent expecting it to succeed: they are
+		// aborted. Only those queued before the reply goes out: a cell sent after the client
+		// saw the error is meant to run.
+		var aborted []Message
+		if stopOnError && !r.Silent {
+			aborted = k.shellQ.take("execute_request")
+		}
 		k.reply(s, req, "execute_reply", map[string]any{
 			"status": "error", "ename": e.Name, "evalue": e.Value, "traceback": tb,
 			"execution_count": count, "user_expressions": map[string]any{},
 			"payload": []any{},
 		})
-		if stopOnError && !r.Silent {
-			// The queued cells were written expecting this one to succeed: do not run them.
-			return k.abortQueued
+		if len(aborted) == 0 {
+			return nil
 		}
-		return nil
+		return func() { k.abort(aborted) }
 	}
 
 	if result.Result != nil && !r.Silent {
@@ -105,10 +111,9 @@ func (k *Kernel) execute(s *socket, req Message) (after func()) {
 	return nil
 }
 
-// abortQueued replies "aborted" to every execute_request waiting on shell, each between its own
-// busy and idle, as a failing cell with stop_on_error asks.
-func (k *Kernel) abortQueued() {
-	for _, m := range k.shellQ.take("execute_request") {
+// abort replies "aborted" to each of the requests, between its own busy and idle.
+func (k *Kernel) abort(requests []Message) {
+	for _, m := range requests {
 		k.publish(&m, "status", map[string]any{"execution_state": "busy"})
 		k.reply(k.socks.shell, m, "execute_reply", map[string]any{"status": "aborted"})
 		k.publish(&m, "status", map[string]any{"execution_state": "idle"})
