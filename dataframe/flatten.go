@@ -38,6 +38,7 @@ type slot struct {
 	name  string
 	col   int
 	stamp int
+	next  *slot // the slot that followed this one last time: records tend to repeat a shape
 }
 
 // entry is one flattened cell of the record being read, before it is added to its column.
@@ -63,6 +64,12 @@ type flattener struct {
 	slots map[string]*slot
 	rec   int
 
+	first *slot // before the first key of a record
+	last  *slot // the slot used last in this record
+	// capHint is the row count expected from the size of the first record, the capacity
+	// given to the columns that record makes.
+	capHint int
+
 	path   []byte
 	top    []entry
 	nested []entry
@@ -77,6 +84,7 @@ func newFlattener(buf []byte, cfg config) *flattener {
 		sep:   []byte(cfg.sep),
 		t:     &Table{},
 		slots: make(map[string]*slot),
+		first: &slot{},
 	}
 }
 
@@ -153,6 +161,7 @@ func (f *flattener) record() error {
 	f.rec++
 	start := f.s.pos
 	f.path, f.top, f.nested, f.arena = f.path[:0], f.top[:0], f.nested[:0], f.arena[:0]
+	f.last = f.first
 	err := f.object(0)
 	if errors.Is(err, errCollision) {
 		f.s.pos = start
@@ -162,7 +171,15 @@ func (f *flattener) record() error {
 	if err != nil {
 		return fmt.Errorf("record %d: %w", f.rec, err)
 	}
+	if f.rec == 1 {
+		if size := f.s.pos - start; size > 0 {
+			f.capHint = min((len(f.s.buf)-start)/size+1, len(f.s.buf)/16+1)
+		}
+	}
 	f.commit()
+	if f.rec == 1 {
+		f.capHint = 0
+	}
 	return nil
 }
 
@@ -242,11 +259,16 @@ func (f *flattener) sepInKey(key []byte) bool {
 // use finds the slot of the current path and marks it used by this record; a second use in
 // the same record is a collision (a duplicate key, or a dotted key meeting a flattened one).
 func (f *flattener) use() (*slot, error) {
-	sl, ok := f.slots[string(f.path)]
-	if !ok {
-		sl = &slot{name: string(f.path), col: -1}
-		f.slots[sl.name] = sl
+	sl := f.last.next
+	if sl == nil || sl.name != string(f.path) {
+		var ok bool
+		if sl, ok = f.slots[string(f.path)]; !ok {
+			sl = &slot{name: string(f.path), col: -1}
+			f.slots[sl.name] = sl
+		}
+		f.last.next = sl
 	}
+	f.last = sl
 	if sl.stamp == f.rec {
 		return nil, errCollision
 	}
@@ -306,7 +328,11 @@ func (f *flattener) commit() {
 			sl := e.slot
 			if sl.col < 0 {
 				sl.col = len(f.t.cols)
-				f.t.cols = append(f.t.cols, &column{name: sl.name})
+				c := &column{name: sl.name}
+				if f.capHint > 0 {
+					c.codes = make([]uint8, 0, f.capHint)
+				}
+				f.t.cols = append(f.t.cols, c)
 			}
 			c := f.t.cols[sl.col]
 			switch e.code {

@@ -1,6 +1,7 @@
 package dataframe
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"strconv"
@@ -61,6 +62,10 @@ func (s *scanner) stringSpan() (start, end int, escaped bool, err error) {
 	s.pos++
 	start = s.pos
 	for s.pos < len(s.buf) {
+		s.skipPlain()
+		if s.pos >= len(s.buf) {
+			break
+		}
 		c := s.buf[s.pos]
 		switch {
 		case c == '"':
@@ -91,6 +96,28 @@ func (s *scanner) stringSpan() (start, end int, escaped bool, err error) {
 		}
 	}
 	return 0, 0, false, s.syntaxError("unterminated string")
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// skipPlain skips string bytes eight at a time while none of them is a quote, a backslash or
+// a control character.
+func (s *scanner) skipPlain() {
+	b := s.buf
+	i := s.pos
+	for i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q := x ^ (lsb * '"')
+		bs := x ^ (lsb * '\\')
+		if ((q-lsb)&^q|(bs-lsb)&^bs|(x-lsb*0x20)&^x)&msb != 0 {
+			break
+		}
+		i += 8
+	}
+	s.pos = i
 }
 
 func isHex4(b []byte) bool {
