@@ -126,6 +126,9 @@ func dataSource(path string, busy time.Duration) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
 		return "", fmt.Errorf("evidence database %s: create its directory: %w", path, err)
 	}
+	// Limitation: WAL needs memory shared by the processes that open the file, so the file
+	// must be on a local filesystem, not a network share; it stands because the kernels and
+	// fan-out runs of one hunt run on one machine.
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
 	return u.String() + "?" + params + "&_journal_mode=WAL", nil
 }

@@ -117,7 +117,7 @@ func (db *DB) StageQueries(ctx context.Context, investigationID string) (StageRe
 	if investigationID == "" {
 		investigationID = New
 	}
-	res := StageResult{Action: Staged, Type: SearchQueries, InvestigationID: investigationID}
+	res := StageResult{Action: ActionStage, Type: SearchQueries, InvestigationID: investigationID}
 	err := db.write(ctx, "stage search queries", func(tx *sql.Tx) error {
 		var err error
 		res.Before, err = count(ctx, tx, countTypeSQL, string(SearchQueries), investigationID)

@@ -86,7 +86,7 @@ func TestSearchQueryQueue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := StageResult{Action: Staged, Type: SearchQueries, InvestigationID: New,
+	want := StageResult{Action: ActionStage, Type: SearchQueries, InvestigationID: New,
 		After: 2, Added: 2}
 	if res != want {
 		t.Errorf("StageQueries = %+v, want %+v", res, want)

@@ -36,8 +36,8 @@ type Action string
 
 // The actions of a [StageResult].
 const (
-	Staged   Action = "stage"
-	Unstaged Action = "unstage"
+	ActionStage   Action = "stage"
+	ActionUnstage Action = "unstage"
 )
 
 // StageResult reports one change to the rows of one evidence type under one investigation id:
@@ -159,7 +159,7 @@ const countTypeSQL = `SELECT count(*) FROM investigation_evidence
 
 func stageRows(ctx context.Context, tx *sql.Tx, t Type, inv string,
 	rows []row) (StageResult, error) {
-	res := StageResult{Action: Staged, Type: t, InvestigationID: inv}
+	res := StageResult{Action: ActionStage, Type: t, InvestigationID: inv}
 	var err error
 	if res.Before, err = count(ctx, tx, countTypeSQL, string(t), inv); err != nil {
 		return res, err
@@ -245,7 +245,7 @@ func (db *DB) UnstageAll(ctx context.Context, records []map[string]any) ([]Stage
 
 func unstageRows(ctx context.Context, tx *sql.Tx, t Type, inv string,
 	rows []row) (StageResult, error) {
-	res := StageResult{Action: Unstaged, Type: t, InvestigationID: inv}
+	res := StageResult{Action: ActionUnstage, Type: t, InvestigationID: inv}
 	var err error
 	if res.Before, err = count(ctx, tx, countTypeSQL, string(t), inv); err != nil {
 		return res, err

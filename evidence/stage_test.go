@@ -27,43 +27,43 @@ func TestStageCounts(t *testing.T) {
 		{
 			name: "first stage", records: alerts("t1", "a", "b", "c"),
 			opts: StageOptions{Type: Alerts},
-			want: StageResult{Action: Staged, Type: Alerts, InvestigationID: New,
+			want: StageResult{Action: ActionStage, Type: Alerts, InvestigationID: New,
 				Before: 0, After: 3, Added: 3},
 		},
 		{
 			name: "overlap adds only the new", records: alerts("t1", "b", "c", "d", "d"),
 			opts: StageOptions{Type: Alerts},
-			want: StageResult{Action: Staged, Type: Alerts, InvestigationID: New,
+			want: StageResult{Action: ActionStage, Type: Alerts, InvestigationID: New,
 				Before: 3, After: 4, Added: 1},
 		},
 		{
 			name: "same again adds nothing", records: alerts("t1", "a", "d"),
 			opts: StageOptions{Type: Alerts},
-			want: StageResult{Action: Staged, Type: Alerts, InvestigationID: New,
+			want: StageResult{Action: ActionStage, Type: Alerts, InvestigationID: New,
 				Before: 4, After: 4, Added: 0},
 		},
 		{
 			name: "counts are per type", records: alerts("t1", "e1", "e2"),
 			opts: StageOptions{Type: Events},
-			want: StageResult{Action: Staged, Type: Events, InvestigationID: New,
+			want: StageResult{Action: ActionStage, Type: Events, InvestigationID: New,
 				Before: 0, After: 2, Added: 2},
 		},
 		{
 			name: "counts span tenants", records: alerts("t2", "x"),
 			opts: StageOptions{Type: Alerts},
-			want: StageResult{Action: Staged, Type: Alerts, InvestigationID: New,
+			want: StageResult{Action: ActionStage, Type: Alerts, InvestigationID: New,
 				Before: 4, After: 5, Added: 1},
 		},
 		{
 			name:    "same ids under another investigation are other rows",
 			records: alerts("t1", "a", "b"),
 			opts:    StageOptions{Type: Alerts, InvestigationID: "inv-9"},
-			want: StageResult{Action: Staged, Type: Alerts, InvestigationID: "inv-9",
+			want: StageResult{Action: ActionStage, Type: Alerts, InvestigationID: "inv-9",
 				Before: 0, After: 2, Added: 2},
 		},
 		{
 			name: "nothing to stage", records: nil, opts: StageOptions{Type: Alerts},
-			want: StageResult{Action: Staged, Type: Alerts, InvestigationID: New,
+			want: StageResult{Action: ActionStage, Type: Alerts, InvestigationID: New,
 				Before: 5, After: 5},
 		},
 	}
@@ -94,7 +94,7 @@ func TestUnstage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := StageResult{Action: Unstaged, Type: Alerts, InvestigationID: New,
+	want := StageResult{Action: ActionUnstage, Type: Alerts, InvestigationID: New,
 		Before: 3, After: 2, Removed: 1}
 	if got != want {
 		t.Errorf("got %+v, want %+v", got, want)
@@ -140,9 +140,9 @@ func TestStageAll(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []StageResult{
-		{Action: Staged, Type: Alerts, InvestigationID: "inv-1", After: 2, Added: 2},
-		{Action: Staged, Type: Events, InvestigationID: "inv-1", After: 1, Added: 1},
-		{Action: Staged, Type: SearchQueries, InvestigationID: "inv-2", After: 1, Added: 1},
+		{Action: ActionStage, Type: Alerts, InvestigationID: "inv-1", After: 2, Added: 2},
+		{Action: ActionStage, Type: Events, InvestigationID: "inv-1", After: 1, Added: 1},
+		{Action: ActionStage, Type: SearchQueries, InvestigationID: "inv-2", After: 1, Added: 1},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
