@@ -410,3 +410,18 @@ func TestEventQueryPagesOverWebsockets(t *testing.T) {
 			want["process"])
 	}
 }
+
+func TestPartialDataWithErrors(t *testing.T) {
+	srv := start(t, t.TempDir())
+	tok := token(t, srv)
+	r := post(t, srv.URL()+emulator.PathGraphQL, tok, srv.TenantIDs()[0], `{
+		missing: tenant(id: "00000") { id }
+		present: requestTenantContext { tenantIDs } }`, nil)
+	if len(r.Errors) != 1 || r.code() != "NOT_FOUND" {
+		t.Fatalf("errors %+v, want one NOT_FOUND", r.Errors)
+	}
+	if string(r.Data["missing"]) != "null" ||
+		!strings.Contains(string(r.Data["present"]), srv.TenantIDs()[0]) {
+		t.Fatalf("data %v, want missing null and present filled", r.Data)
+	}
+}
