@@ -22,8 +22,8 @@ var goBuiltins = []string{"append", "bool", "byte", "cap", "clear", "close", "co
 	"panic", "print", "println", "real", "recover", "rune", "string", "true", "uint", "uint16",
 	"uint32", "uint64", "uint8", "uintptr", "any"}
 
-var magicNames = []string{"%help", "%env", "%cd", "%time", "%taegis", "%%writefile",
-	"%%taegis"}
+var magicNames = []string{"%help", "%env", "%cd", "%time", "%taegis", "%%time",
+	"%%writefile", "%%taegis"}
 
 // runeToByte converts a cursor in code points to a byte offset in code.
 func runeToByte(code string, cursor int) int {
@@ -59,6 +59,11 @@ func dottedBefore(code string, at int) string {
 
 // Complete returns the texts that may replace code[start:end] at cursor. See Engine.
 func (e *GoEngine) Complete(code string, cursor int) (matches []string, start, end int) {
+	defer func() {
+		if recover() != nil {
+			matches, start, end = []string{}, cursor, cursor
+		}
+	}()
 	at := runeToByte(code, cursor)
 	lineStart := strings.LastIndexByte(code[:at], '\n') + 1
 	line := strings.TrimLeft(code[lineStart:at], " \t")

@@ -54,8 +54,11 @@ func planError(err error, code string) *Error {
 		return &Error{Name: "UnsupportedError", Value: ue.Error(),
 			Traceback: append(tb, cellLine(code, ue.Line, 0)...)}
 	}
-	return &Error{Name: "ImportError", Value: err.Error(), Traceback: []string{
-		"ImportError: " + err.Error()}}
+	name := "InternalError"
+	if strings.HasPrefix(err.Error(), "import ") {
+		name = "ImportError"
+	}
+	return &Error{Name: name, Value: err.Error(), Traceback: []string{name + ": " + err.Error()}}
 }
 
 // evalError turns what the interpreter returned for a chunk into the cell's one error.

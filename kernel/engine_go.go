@@ -1,12 +1,10 @@
 package kernel
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"reflect"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -140,99 +138,6 @@ func (e *GoEngine) load() error {
 	return nil
 }
 
-// prelude gives cells display without an import, the Go 1.21 builtins min, max and clear the
-// interpreter lacks, and the helpers that render a cell's last value.
-const prelude = `import (
-	_gotaegisfmt "fmt"
-	_gotaegis "gotaegis/engine"
-	"gotaegis/kernel/display"
-)
-
-type _gotaegisOrdered interface {
-	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 |
-		~uintptr | ~float32 | ~float64 | ~string
-}
-
-func min[_gotaegisT _gotaegisOrdered](x _gotaegisT, ys ..._gotaegisT) _gotaegisT {
-	for _, y := range ys {
-		if y < x {
-			x = y
-		}
-	}
-	return x
-}
-
-func max[_gotaegisT _gotaegisOrdered](x _gotaegisT, ys ..._gotaegisT) _gotaegisT {
-	for _, y := range ys {
-		if y > x {
-			x = y
-		}
-	}
-	return x
-}
-
-func clear(x any) { _gotaegis.Clear(x) }
-
-// The helpers are generic because the interpreter loses the methods of interpreted types when
-// such a value is passed as a parameter of type any, and they recover because its type
-// switches may pick a case whose method the value lacks.
-
-func _gotaegisHTML[_gotaegisT any](v _gotaegisT) (s string, ok bool) {
-	defer func() {
-		if recover() != nil {
-			s, ok = "", false
-		}
-	}()
-	var x any = v
-	switch y := x.(type) {
-	case interface{ HTML() string }:
-		return y.HTML(), true
-	}
-	return "", false
-}
-
-func _gotaegisMarkdown[_gotaegisT any](v _gotaegisT) (s string, ok bool) {
-	defer func() {
-		if recover() != nil {
-			s, ok = "", false
-		}
-	}()
-	var x any = v
-	switch y := x.(type) {
-	case interface{ Markdown() string }:
-		return y.Markdown(), true
-	}
-	return "", false
-}
-
-func _gotaegisSVG[_gotaegisT any](v _gotaegisT) (s string, ok bool) {
-	defer func() {
-		if recover() != nil {
-			s, ok = "", false
-		}
-	}()
-	var x any = v
-	switch y := x.(type) {
-	case interface{ SVG() string }:
-		return y.SVG(), true
-	}
-	return "", false
-}
-
-func _gotaegisShow[_gotaegisT any](v _gotaegisT) {
-	var x any = v
-	text := _gotaegisfmt.Sprint(v)
-	h, hok := _gotaegisHTML(v)
-	m, mok := _gotaegisMarkdown(v)
-	s, sok := _gotaegisSVG(v)
-	_gotaegis.Result(x, text, h, hok, m, mok, s, sok)
-}
-
-func _gotaegisShow2(a, b any) {
-	_gotaegis.Result2(a, _gotaegisfmt.Sprint(a), b == nil, _gotaegisfmt.Sprint(b))
-}
-`
-
 func (e *GoEngine) displaySymbols() map[string]reflect.Value {
 	return map[string]reflect.Value{
 		"Bundle":   reflect.ValueOf((*display.Bundle)(nil)),
@@ -363,6 +268,14 @@ func (e *GoEngine) run(ctx context.Context, code string, cell *cellState) Reply 
 	if name, ok := pagerRequest(trimmed); ok {
 		return e.pager(name)
 	}
+	if first, rest, _ := strings.Cut(trimmed, "\n"); strings.TrimSpace(first) == "%%time" {
+		// %%time times the whole cell, which is Go.
+		cell.timing, cell.timeStart = true, time.Now()
+		code, trimmed = "\n"+rest, strings.TrimSpace(rest)
+		if trimmed == "" {
+			return Reply{}
+		}
+	}
 	if strings.HasPrefix(trimmed, "%%") {
 		return e.cellMagic(ctx, code, cell)
 	}
@@ -400,133 +313,6 @@ func (e *GoEngine) run(ctx context.Context, code string, cell *cellState) Reply 
 		}
 	}
 	return reply
-}
-
-// eval runs src with interrupts, keeping interpreter faults inside the cell.
-//
-// Cancelling ctx first raises the interrupt flag that the loops of rewritten cells poll, so a
-// busy cell unwinds in its own goroutine. A cell blocked elsewhere (a channel, a sleep) is
-// stopped by yaegi's own cancellation after a grace period; yaegi then finishes that run in
-// the background, and the next eval waits for it.
-func (e *GoEngine) eval(ctx context.Context, src string) (v reflect.Value, err error) {
-	e.waitStale(ctx)
-	hard, cancelHard := context.WithCancel(context.Background())
-	defer cancelHard()
-	finished := make(chan struct{})
-	defer close(finished)
-	go func() {
-		select {
-		case <-ctx.Done():
-			e.interrupt()
-			select {
-			case <-time.After(interruptGrace):
-				cancelHard()
-			case <-finished:
-			}
-		case <-finished:
-		}
-	}()
-	defer func() {
-		if r := recover(); r != nil {
-			err = interp.Panic{Value: r}
-		}
-		if hard.Err() != nil {
-			e.stale = goroutineID()
-		}
-	}()
-	return e.interp.EvalWithContext(hard, src)
-}
-
-// interruptGrace is how long an interrupted cell may take to reach a loop's interrupt check
-// before the interpreter's run is abandoned.
-const interruptGrace = 50 * time.Millisecond
-
-// interruptSignal is the panic value that unwinds an interrupted cell.
-type interruptSignal struct{}
-
-// interrupt raises the running cell's interrupt flag and wakes its interruptible sleeps.
-func (e *GoEngine) interrupt() {
-	e.interrupted.Store(true)
-	e.intrMu.Lock()
-	defer e.intrMu.Unlock()
-	if e.intr != nil {
-		select {
-		case <-e.intr:
-		default:
-			close(e.intr)
-		}
-	}
-}
-
-// resetInterrupt clears the flag for a new cell.
-func (e *GoEngine) resetInterrupt() {
-	e.interrupted.Store(false)
-	e.intrMu.Lock()
-	e.intr = make(chan struct{})
-	e.intrMu.Unlock()
-}
-
-// sleep is time.Sleep for cells: an interrupt ends it and unwinds the cell.
-func (e *GoEngine) sleep(d time.Duration) {
-	e.intrMu.Lock()
-	intr := e.intr
-	e.intrMu.Unlock()
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-intr:
-		panic(interruptSignal{})
-	}
-}
-
-// tick is called at the top of every loop body of a rewritten cell.
-func (e *GoEngine) tick() {
-	if e.interrupted.Load() {
-		panic(interruptSignal{})
-	}
-}
-
-// waitStale waits until yaegi's abandoned run, if any, has ended, so two runs never share the
-// interpreter. Interrupting the wait gives up on it.
-func (e *GoEngine) waitStale(ctx context.Context) {
-	if e.stale == "" {
-		return
-	}
-	for evalRunning(e.stale) {
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(2 * time.Millisecond):
-		}
-	}
-	e.stale = ""
-}
-
-// goroutineID returns the calling goroutine's number as runtime.Stack prints it.
-func goroutineID() string {
-	buf := make([]byte, 64)
-	buf = buf[:runtime.Stack(buf, false)]
-	f := strings.Fields(string(buf))
-	if len(f) < 2 {
-		return ""
-	}
-	return f[1]
-}
-
-// evalRunning reports whether the goroutine yaegi's EvalWithContext started from goroutine
-// gid is still running.
-func evalRunning(gid string) bool {
-	buf := make([]byte, 1<<16)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	return bytes.Contains(buf, []byte("EvalWithContext in goroutine "+gid+"\n"))
 }
 
 func (e *GoEngine) runImports(specs []importSpec) (Reply, bool) {

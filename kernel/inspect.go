@@ -198,7 +198,12 @@ func (e *GoEngine) pager(name string) Reply {
 }
 
 // Inspect describes the name at cursor. See Engine.
-func (e *GoEngine) Inspect(code string, cursor, detail int) (map[string]any, bool) {
+func (e *GoEngine) Inspect(code string, cursor, detail int) (data map[string]any, found bool) {
+	defer func() {
+		if recover() != nil {
+			data, found = map[string]any{}, false
+		}
+	}()
 	at := runeToByte(code, cursor)
 	// Extend over the rest of the identifier the cursor is in.
 	end := at

@@ -8,6 +8,11 @@ import (
 
 // IsComplete reports whether code is ready to run. See Engine.
 func (e *GoEngine) IsComplete(code string) (status, indent string) {
+	defer func() {
+		if recover() != nil {
+			status, indent = "unknown", ""
+		}
+	}()
 	return isComplete(code)
 }
 

@@ -33,6 +33,7 @@ Line magics (anywhere a statement may start, also inside loops and functions):
   %taegis ...        query Taegis (see %taegis help)
 
 Cell magics (first line of the cell):
+  %%time                  time the whole cell (Go)
   %%writefile [-a] PATH   write (-a: append) the rest of the cell to PATH
   %%taegis ...            a Taegis query with the rest of the cell as its body
 `

@@ -298,7 +298,7 @@ func applyEditsMapped(src string, edits []edit) (string, spanMap) {
 	var m spanMap
 	prev := 0
 	for _, e := range edits {
-		if e.pos < prev {
+		if e.pos < prev || e.end > len(src) || e.end < e.pos {
 			continue
 		}
 		b.WriteString(src[prev:e.pos])
