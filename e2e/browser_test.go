@@ -172,6 +172,7 @@ func browserFlags(exe, userData string) []chromedp.ExecAllocatorOption {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(1280, 900),
+		chromedp.WSURLReadTimeout(30 * time.Second),
 	}
 }
 
@@ -187,25 +188,40 @@ func TestNotebookInBrowser(t *testing.T) {
 		`display.HTML("<b id='gotaegis-e2e'>`+want+`</b>")`)
 	s := startNotebookServer(t, server, dir)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, browserFlags(chromium, t.TempDir())...)
+	// The browser lives as long as bctx; each step has a deadline of its own, so that after a
+	// failed step the page can still be read to say what it showed.
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		browserFlags(chromium, t.TempDir())...)
 	defer cancelAlloc()
 	bctx, cancelBrowser := chromedp.NewContext(actx)
 	defer cancelBrowser()
-
-	steps := chromedp.Do(bctx,
-		chromedp.Navigate(s.url+"/notebooks/e2e.ipynb?token="+s.token),
-		// The kernel indicator turns idle once the kernel has started and answered.
-		chromedp.WaitVisible(chromedp.CSS(`#kernel_indicator_icon.kernel_idle_icon`)),
-		chromedp.Click(chromedp.CSS(`.cell.code_cell .input_area`)),
-		chromedp.Click(chromedp.CSS(
-			`button[data-jupyter-action="jupyter-notebook:run-cell-and-select-next"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`.output_area #gotaegis-e2e`)),
-	)
-	if steps != nil {
-		t.Fatalf("notebook in Chromium: %v\nserver log:\n%s", steps, s.log)
+	// The first run on bctx starts the browser, which lives as long as the context of that
+	// run; the allocator bounds the start.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
 	}
+	step := func(what string, timeout time.Duration, a chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(bctx, timeout)
+		defer cancel()
+		if _, err := chromedp.Run(ctx, a); err != nil {
+			t.Fatalf("notebook in Chromium: %s: %v\npage:\n%s\nserver log:\n%s", what, err,
+				pageState(bctx), s.log)
+		}
+	}
+
+	step("open the notebook", 30*time.Second,
+		chromedp.Navigate(s.url+"/notebooks/e2e.ipynb?token="+s.token))
+	// The kernel indicator turns idle once the kernel has started and answered.
+	step("wait for the kernel", 30*time.Second,
+		chromedp.WaitVisible(chromedp.CSS(`#kernel_indicator_icon.kernel_idle_icon`)))
+	step("select the cell", 10*time.Second,
+		chromedp.Click(chromedp.CSS(`.cell.code_cell .input_area`)))
+	step("run the cell", 10*time.Second, chromedp.Click(chromedp.CSS(
+		`button[data-jupyter-action="jupyter-notebook:run-cell-and-select-next"]`)))
+	step("wait for the output", 30*time.Second,
+		chromedp.WaitVisible(chromedp.CSS(`.output_area #gotaegis-e2e`)))
+
 	got, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`.output_area #gotaegis-e2e`)))
 	if err != nil {
 		t.Fatalf("read #gotaegis-e2e: %v", err)
@@ -214,10 +230,39 @@ func TestNotebookInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read the output prompt: %v", err)
 	}
+	kernelName, err := chromedp.Run(bctx,
+		chromedp.Text(chromedp.CSS(`#kernel_indicator .kernel_indicator_name`)))
+	if err != nil {
+		t.Fatalf("read the kernel's name: %v", err)
+	}
 	if got != want {
 		t.Errorf("#gotaegis-e2e holds %q, want %q", got, want)
+	}
+	if kernelName != "Go (Taegis)" {
+		t.Errorf("the notebook shows kernel %q, want the kernelspec's \"Go (Taegis)\"",
+			kernelName)
 	}
 	if !strings.Contains(prompt, "Out[1]") {
 		t.Errorf("output prompt %q, want Out[1]: the HTML is the cell's result", prompt)
 	}
+}
+
+// pageState describes what the notebook page shows: the kernel indicator, the dialogs and the
+// cell's output area, for a failure message.
+func pageState(bctx context.Context) string {
+	ctx, cancel := context.WithTimeout(bctx, 5*time.Second)
+	defer cancel()
+	state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const q = (s) => Array.from(document.querySelectorAll(s)).map((e) => e.outerHTML);
+		return JSON.stringify({
+			url: location.href,
+			kernel: q("#kernel_indicator_icon"),
+			dialogs: q(".modal-dialog").map((h) => h.slice(0, 2000)),
+			output: q(".cell.code_cell .output_wrapper").map((h) => h.slice(0, 2000)),
+		}, null, 1);
+	})()`))
+	if err != nil {
+		return fmt.Sprintf("(page not readable: %v)", err)
+	}
+	return state
 }

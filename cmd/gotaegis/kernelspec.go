@@ -121,6 +121,11 @@ environment, for example:
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Installed kernelspec %s (%q) in %s\n",
 				name, displayName, path)
+			if strings.Contains(bin, string(filepath.Separator)+"go-build") {
+				fmt.Fprintf(cmd.ErrOrStderr(), "Note: %s is a temporary binary of go run; "+
+					"the kernel stops working when it is removed. Install from a built binary "+
+					"(make build, then bin/gotaegis kernelspec install)\n", bin)
+			}
 			if !slices.Contains(kernelspec.SearchPath(), filepath.Clean(dir)) {
 				fmt.Fprintf(cmd.ErrOrStderr(), "Note: Jupyter does not search %s; "+
 					"add %s to JUPYTER_PATH to use this kernel\n", dir, filepath.Dir(dir))
