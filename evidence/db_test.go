@@ -178,3 +178,21 @@ func TestLockedFile(t *testing.T) {
 		t.Errorf("after the lock: %+v", res)
 	}
 }
+
+func TestCanceledContext(t *testing.T) {
+	db := memDB(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := db.Stage(ctx, alerts("t", "a"), StageOptions{Type: Alerts}); err == nil ||
+		!strings.Contains(err.Error(), "context canceled") {
+		t.Errorf("Stage with a canceled context: %v", err)
+	}
+	if _, err := db.Show(ctx, Filter{}); err == nil {
+		t.Error("Show with a canceled context succeeded")
+	}
+	if rows := show(t, db, Filter{}); len(rows) != 0 {
+		t.Errorf("a canceled stage left %v", rows)
+	}
+	// The database still works after the interrupted call.
+	mustStage(t, db, alerts("t", "a"), StageOptions{Type: Alerts})
+}

@@ -138,8 +138,14 @@ func fromSplit(cols, data any) ([]map[string]any, error) {
 
 // fromColumns reads pandas' default layout: {column: {index: value}}.
 func fromColumns(doc map[string]any) ([]map[string]any, error) {
+	cols := make([]string, 0, len(doc))
+	for col := range doc {
+		cols = append(cols, col)
+	}
+	sort.Strings(cols)
 	rows := map[string]map[string]any{}
-	for col, v := range doc {
+	for _, col := range cols {
+		v := doc[col]
 		cells, ok := v.(map[string]any)
 		if !ok {
 			return nil, fmt.Errorf("read records: the input is one JSON object whose %q is "+

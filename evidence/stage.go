@@ -85,7 +85,9 @@ func (o StageOptions) check() error {
 }
 
 // Stage stages records of one evidence type, in one transaction, and reports the counts.
-// Records already staged under the investigation id are kept once. Each record's evidence id
+// Records already staged under the investigation id are kept once; as in upstream's table the
+// key is the id and the investigation id, so an id staged as one type is not staged again as
+// another. Each record's evidence id
 // comes from the first of [IDColumns] present, its tenant from the first of [TenantColumns]
 // with a value, else opts.Tenant; a record without either is an error and nothing is staged.
 func (db *DB) Stage(ctx context.Context, records []map[string]any,

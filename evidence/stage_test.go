@@ -62,6 +62,12 @@ func TestStageCounts(t *testing.T) {
 				Before: 0, After: 2, Added: 2},
 		},
 		{
+			name:    "an id staged as another type is not staged again",
+			records: alerts("t1", "e1"), opts: StageOptions{Type: Alerts},
+			want: StageResult{Action: ActionStage, Type: Alerts, InvestigationID: New,
+				Before: 5, After: 5, Added: 0},
+		},
+		{
 			name: "nothing to stage", records: nil, opts: StageOptions{Type: Alerts},
 			want: StageResult{Action: ActionStage, Type: Alerts, InvestigationID: New,
 				Before: 5, After: 5},
