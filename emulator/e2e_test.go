@@ -276,6 +276,22 @@ func TestInvestigationsPersistAcrossRestart(t *testing.T) {
 	if len(c.Errors) > 0 {
 		t.Fatalf("comment: %+v", c.Errors)
 	}
+	var ruleID string
+	for _, r := range srv.Dataset().Rules {
+		if tid, _ := r["tenantId"].(string); (tid == "" || tid == tenant) && r["deletedAt"] == nil {
+			ruleID, _ = r["id"].(string)
+			break
+		}
+	}
+	for _, m := range []struct{ q, name string }{
+		{`mutation { addQLQueryToHistory(input: {rawQuery: "FROM process | head 5"}) { rn } }`,
+			"history"},
+		{`mutation($id: ID!) { disableRule(id: $id) { enabled } }`, "disable rule"},
+	} {
+		if r := post(t, url, tok, tenant, m.q, map[string]any{"id": ruleID}); len(r.Errors) > 0 {
+			t.Fatalf("%s: %+v", m.name, r.Errors)
+		}
+	}
 	srv.Close()
 
 	srv = start(t, dir)
@@ -291,6 +307,16 @@ func TestInvestigationsPersistAcrossRestart(t *testing.T) {
 		page: 1, perPage: 10}) { totalCount investigations { id } } }`, nil)
 	if !strings.Contains(string(list.Data["investigationsV2"]), `"totalCount":1`) {
 		t.Fatalf("list: %s %+v", list.Data["investigationsV2"], list.Errors)
+	}
+	hist := post(t, url, tok, tenant, `{ listQLQueries(input: {first: 5}) { queries { rawQuery } } }`,
+		nil)
+	if !strings.Contains(string(hist.Data["listQLQueries"]), "head 5") {
+		t.Fatalf("history after restart: %s %+v", hist.Data["listQLQueries"], hist.Errors)
+	}
+	rule := post(t, url, tok, tenant, `query($id: ID!) { rule(id: $id) { enabled } }`,
+		map[string]any{"id": ruleID})
+	if string(rule.Data["rule"]) != `{"enabled":false}` {
+		t.Fatalf("rule after restart: %s %+v", rule.Data["rule"], rule.Errors)
 	}
 	// Another tenant cannot see it.
 	miss := post(t, url, tok, srv.TenantIDs()[1], `query($id: ID!) { investigationV2(arguments:
