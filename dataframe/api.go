@@ -21,25 +21,34 @@ func ParseTable(data []byte, opts ...Option) (*Table, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	f := newFlattener(data, cfg)
+	return flatten(scanner{buf: data}, len(data), cfg)
+}
+
+func flatten(s scanner, size int, cfg config) (*Table, error) {
+	f := newFlattener(s, size, cfg)
 	if err := f.readAll(); err != nil {
 		return nil, fmt.Errorf("flatten records: %w", err)
 	}
 	return f.finish(), nil
 }
 
-// ReadTable reads all of r and flattens it as ParseTable does.
+// readWindow is how much input ReadTable holds at once, unless one record needs more.
+const readWindow = 1 << 20
+
+// ReadTable reads records from r as they come and flattens them as ParseTable does. It holds
+// only a window of the input at a time, so the input may be far larger than the table.
 func ReadTable(r io.Reader, opts ...Option) (*Table, error) {
-	var buf bytes.Buffer
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	size := 0
 	if f, ok := r.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-			buf.Grow(int(st.Size()) + bytes.MinRead)
+			size = int(st.Size())
 		}
 	}
-	if _, err := buf.ReadFrom(r); err != nil {
-		return nil, fmt.Errorf("read records: %w", err)
-	}
-	return ParseTable(buf.Bytes(), opts...)
+	return flatten(scanner{buf: make([]byte, 0, readWindow), src: r}, size, cfg)
 }
 
 // TableFromRecords flattens records that are already Go values, as decoded by encoding/json

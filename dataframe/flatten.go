@@ -62,7 +62,9 @@ type flattener struct {
 	sep   []byte
 	t     *Table
 	slots map[string]*slot
-	rec   int
+	rec   int // counts attempts at reading a record, to stamp slots
+	count int // records read
+	size  int // the input's size when known, else 0
 
 	first *slot // before the first key of a record
 	last  *slot // the slot used last in this record
@@ -77,9 +79,10 @@ type flattener struct {
 	text   []byte
 }
 
-func newFlattener(buf []byte, cfg config) *flattener {
+func newFlattener(s scanner, size int, cfg config) *flattener {
 	return &flattener{
-		s:     scanner{buf: buf},
+		s:     s,
+		size:  size,
 		cfg:   cfg,
 		sep:   []byte(cfg.sep),
 		t:     &Table{},
@@ -94,7 +97,7 @@ func (f *flattener) readAll() error {
 	s := &f.s
 	seen := false
 	for {
-		switch c := s.peek(); c {
+		switch c := f.peekTop(); c {
 		case 0:
 			if !seen {
 				return errors.New("no records: the input is empty; " +
@@ -107,18 +110,18 @@ func (f *flattener) readAll() error {
 			}
 		case '[':
 			s.pos++
-			if s.peek() == ']' {
+			if f.peekTop() == ']' {
 				s.pos++
 				break
 			}
 			for {
-				if s.peek() != '{' {
+				if f.peekTop() != '{' {
 					return f.notRecord()
 				}
 				if err := f.record(); err != nil {
 					return err
 				}
-				if s.peek() == ',' {
+				if f.peekTop() == ',' {
 					s.pos++
 					continue
 				}
@@ -134,7 +137,21 @@ func (f *flattener) readAll() error {
 	}
 }
 
+// peekTop returns the next byte between records, reading more input when the buffer is
+// used up; 0 means the end of the input.
+func (f *flattener) peekTop() byte {
+	for {
+		c := f.s.peek()
+		if c != 0 || !f.s.more(f.s.pos) {
+			return c
+		}
+	}
+}
+
 func (f *flattener) notRecord() error {
+	if f.s.readErr != nil {
+		return fmt.Errorf("read records: %w", f.s.readErr)
+	}
 	what := "a value that is not an object"
 	switch f.s.peek() {
 	case '"':
@@ -153,13 +170,42 @@ func (f *flattener) notRecord() error {
 		}
 	}
 	return fmt.Errorf("record %d at byte %d is %s; every record must be a JSON object",
-		f.rec+1, f.s.pos, what)
+		f.count+1, f.s.base+f.s.pos, what)
 }
 
 // record reads one record object and adds it as a row.
 func (f *flattener) record() error {
-	f.rec++
+	f.count++
 	start := f.s.pos
+	for {
+		err := f.recordOnce(start)
+		if err != nil && f.s.more(start) {
+			// The record may run past the buffer: read it again with more input.
+			start = 0
+			continue
+		}
+		if f.s.readErr != nil {
+			return fmt.Errorf("read records: %w", f.s.readErr)
+		}
+		if err != nil {
+			return fmt.Errorf("record %d: %w", f.count, err)
+		}
+		break
+	}
+	if f.count == 1 && f.size > 0 {
+		if size := f.s.pos - start; size > 0 {
+			f.capHint = min(f.size/size+1, f.size/16+1)
+		}
+	}
+	f.commit()
+	f.capHint = 0
+	return nil
+}
+
+// recordOnce reads the record at start, by the fast path or, when its keys collide, exactly.
+func (f *flattener) recordOnce(start int) error {
+	f.rec++
+	f.s.pos = start
 	f.path, f.top, f.nested, f.arena = f.path[:0], f.top[:0], f.nested[:0], f.arena[:0]
 	f.last = f.first
 	err := f.object(0)
@@ -168,19 +214,7 @@ func (f *flattener) record() error {
 		f.top, f.nested, f.arena = f.top[:0], f.nested[:0], f.arena[:0]
 		err = f.exactRecord()
 	}
-	if err != nil {
-		return fmt.Errorf("record %d: %w", f.rec, err)
-	}
-	if f.rec == 1 {
-		if size := f.s.pos - start; size > 0 {
-			f.capHint = min((len(f.s.buf)-start)/size+1, len(f.s.buf)/16+1)
-		}
-	}
-	f.commit()
-	if f.rec == 1 {
-		f.capHint = 0
-	}
-	return nil
+	return err
 }
 
 // object reads the object at the scanner, whose keys are at the given level. It follows

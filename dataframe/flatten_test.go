@@ -3,12 +3,15 @@ package dataframe
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/go-gota/gota/series"
 )
@@ -339,5 +342,53 @@ func TestPyFloat(t *testing.T) {
 		if got := string(appendPyFloat(nil, tt.f)); got != tt.want {
 			t.Errorf("%v: got %q, want %q", tt.f, got, tt.want)
 		}
+	}
+}
+
+// TestReadTableStreams reads the golden inputs through readers that return little at a time,
+// and records larger than the read window, and checks the result is ParseTable's.
+func TestReadTableStreams(t *testing.T) {
+	for _, file := range recordFiles(t) {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := readGolden(t, strings.TrimSuffix(file, ".json")+".golden.json")
+		for name, r := range map[string]io.Reader{
+			"one byte": iotest.OneByteReader(bytes.NewReader(data)),
+			"half":     iotest.HalfReader(bytes.NewReader(data)),
+		} {
+			t.Run(filepath.Base(file)+"/"+name, func(t *testing.T) {
+				tb, err := ReadTable(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				compareGolden(t, tb, want)
+			})
+		}
+	}
+
+	big := strings.Repeat("x", 3*readWindow)
+	in := `[{"a": 1}, {"a": 2, "big": "` + big + `"}, {"a": 3, "n": {"m": [` +
+		strings.Repeat(`"y",`, readWindow) + `"z"]}}]`
+	tb, err := ReadTable(iotest.HalfReader(strings.NewReader(in)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tb.Rows() != 3 || tb.Value(1, 1).Text() != big || tb.Value(2, 0).Int() != 3 ||
+		len(tb.Value(2, 2).Text()) != 4*readWindow+5 {
+		t.Fatalf("large records: %d rows, columns %q", tb.Rows(), tb.Columns())
+	}
+
+	bad := strings.Repeat(`{"a": 1}`+"\n", readWindow/8) + `{"a": [1,}`
+	_, perr := ParseTable([]byte(bad))
+	_, rerr := ReadTable(strings.NewReader(bad))
+	if perr == nil || rerr == nil || perr.Error() != rerr.Error() {
+		t.Fatalf("errors differ:\nParseTable: %v\nReadTable:  %v", perr, rerr)
+	}
+	want := errors.New("disk on fire")
+	_, err = ReadTable(io.MultiReader(strings.NewReader(`[{"a": 1},`), iotest.ErrReader(want)))
+	if !errors.Is(err, want) || !strings.Contains(err.Error(), "read records") {
+		t.Fatalf("read error: %v", err)
 	}
 }

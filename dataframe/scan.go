@@ -1,6 +1,8 @@
 package dataframe
 
 import (
+	"errors"
+	"io"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -9,19 +11,55 @@ import (
 	"unicode/utf8"
 )
 
-// scanner reads JSON text from one buffer. It validates as it goes and never allocates for
-// strings without escapes; values it cannot flatten are copied out in canonical form.
+// scanner reads JSON text from a buffer, which a reader may refill. It validates as it goes
+// and never allocates for strings without escapes; values it cannot flatten are copied out in
+// canonical form.
 type scanner struct {
 	buf []byte
 	pos int
+
+	src     io.Reader // nil when buf holds all of the input
+	eof     bool
+	readErr error
+	base    int // offset in the input of buf[0]
 }
 
 // syntaxError says where the JSON text went wrong, as a byte offset a user can find.
 func (s *scanner) syntaxError(what string) error {
 	if s.pos >= len(s.buf) {
-		return fmt.Errorf("invalid JSON at end of input (byte %d): %s", s.pos, what)
+		return fmt.Errorf("invalid JSON at end of input (byte %d): %s", s.base+s.pos, what)
 	}
-	return fmt.Errorf("invalid JSON at byte %d (%q): %s", s.pos, s.buf[s.pos], what)
+	return fmt.Errorf("invalid JSON at byte %d (%q): %s", s.base+s.pos, s.buf[s.pos], what)
+}
+
+// more reads more input into the buffer, keeping buf[keep:] (which moves to the start, so
+// positions shift by keep). It reports false when there is no more input.
+func (s *scanner) more(keep int) bool {
+	if s.src == nil || s.eof {
+		return false
+	}
+	rest := len(s.buf) - keep
+	if rest > cap(s.buf)/2 {
+		grown := make([]byte, rest, max(2*cap(s.buf), 1<<16))
+		copy(grown, s.buf[keep:])
+		s.buf = grown
+	} else {
+		s.buf = s.buf[:copy(s.buf, s.buf[keep:])]
+	}
+	s.base += keep
+	s.pos -= keep
+	for len(s.buf) < cap(s.buf) {
+		n, err := s.src.Read(s.buf[len(s.buf):cap(s.buf)])
+		s.buf = s.buf[:len(s.buf)+n]
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				s.readErr = err
+			}
+			s.eof = true
+			break
+		}
+	}
+	return true
 }
 
 func (s *scanner) skipSpace() {
