@@ -18,6 +18,10 @@ var interpPos = regexp.MustCompile(`^(?:[^\s:]*\.go:)?(\d+):(\d+): `)
 // renamed matches the internal names the planner gives redefined types and loop variables.
 var renamed = regexp.MustCompile(`\b([A-Za-z_][A-Za-z0-9_]*?)_gt[vn]?\d+\b`)
 
+// partialPkg matches a missing member of the standard packages yaegi v0.16.1 provides only in
+// part, as interpreted source.
+var partialPkg = regexp.MustCompile(`undefined selector: (slices|maps)\.`)
+
 func cleanNames(s string) string { return renamed.ReplaceAllString(s, "$1") }
 
 // cellLine returns line n of code (1-based) for a traceback, with a caret under column col.
@@ -82,6 +86,11 @@ func (e *GoEngine) evalError(ctx context.Context, err error, code string, c chun
 		col, _ = strconv.Atoi(m[2])
 		line, col = c.cellPosition(line, col)
 		msg = fmt.Sprintf("line %d:%d: %s", line, col, msg[len(m[0]):])
+	}
+	if m := partialPkg.FindStringSubmatch(msg); m != nil {
+		msg += "; this kernel's Go interpreter has only part of package " + m[1] +
+			" (no sorting and no iterators): use sort.Slice, sort.Ints or sort.Strings, and " +
+			"loop over maps with for k, v := range m"
 	}
 	tb := []string{"CompileError: " + msg}
 	return &Error{Name: "CompileError", Value: msg, Traceback: append(tb,

@@ -204,6 +204,10 @@ func TestExecuteErrors(t *testing.T) {
 		{"os.Exit", "os.Exit(3)", "SystemExit", "os.Exit(3) called", ""},
 		{"iterator", "func seq(yield func(int) bool) { yield(1) }\nfor v := range seq { _ = v }",
 			"UnsupportedError", "range over a function", ""},
+		{"iterator variable", "seq := func(yield func(int) bool) { yield(1) }\n" +
+			"for v := range seq { _ = v }", "UnsupportedError", "range over a function", ""},
+		{"partial slices package", "xs := []int{2, 1}\nslices.Sort(xs)", "CompileError",
+			"use sort.Slice", ""},
 		{"unknown import", `import "github.com/x/y"`, "ImportError", "standard library", ""},
 		{"unknown magic", "%foo", "MagicError", "%foo", ""},
 		{"taegis without hook", "%taegis alerts search", "MagicError", "magics not available", ""},

@@ -131,7 +131,7 @@ func (p *planner) iterExpr(e ast.Expr) bool {
 	case *ast.FuncLit:
 		return true
 	case *ast.Ident:
-		if _, ok := p.funcs[e.Name]; ok {
+		if _, ok := p.funcs[e.Name]; ok || p.funcVars[e.Name] {
 			return true
 		}
 		g := p.s.globals[e.Name]

@@ -169,6 +169,11 @@ func (p *planner) noteInts(n ast.Node) {
 			for i, lhs := range n.Lhs {
 				if id, ok := lhs.(*ast.Ident); ok {
 					note(id.Name, len(n.Rhs) == len(n.Lhs) && p.intExpr(n.Rhs[i]))
+					if len(n.Rhs) == len(n.Lhs) {
+						if _, isFunc := n.Rhs[i].(*ast.FuncLit); isFunc {
+							p.funcVars[id.Name] = true
+						}
+					}
 				}
 			}
 		}

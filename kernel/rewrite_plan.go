@@ -116,16 +116,17 @@ type cellPlan struct {
 
 // planner builds a cellPlan from one cell's source.
 type planner struct {
-	s       *session
-	src     string
-	segs    []*parsedSeg
-	edits   []edit
-	ints    map[string]bool // names the cell declares with an integer type; false on conflict
-	funcs   map[string]*ast.FuncDecl
-	types   map[string]bool
-	tops    map[string]bool // every top-level name the cell declares
-	renames map[string]string
-	pending []func() // session updates to apply once the cell ran
+	s        *session
+	src      string
+	segs     []*parsedSeg
+	edits    []edit
+	ints     map[string]bool // names the cell declares with an integer type; false on conflict
+	funcs    map[string]*ast.FuncDecl
+	funcVars map[string]bool // names the cell assigns a function literal
+	types    map[string]bool
+	tops     map[string]bool // every top-level name the cell declares
+	renames  map[string]string
+	pending  []func() // session updates to apply once the cell ran
 }
 
 // plan splits and rewrites src, a Go cell whose magic lines are already calls.
@@ -145,7 +146,7 @@ func (s *session) planCell(src string) (*cellPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &planner{s: s, src: src, ints: map[string]bool{}, funcs: map[string]*ast.FuncDecl{},
+	p := &planner{s: s, src: src, ints: map[string]bool{}, funcs: map[string]*ast.FuncDecl{}, funcVars: map[string]bool{},
 		types: map[string]bool{}, tops: map[string]bool{}, renames: map[string]string{}}
 	for _, seg := range segs {
 		ps, err := parseSegment(src, seg)
