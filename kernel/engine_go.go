@@ -129,6 +129,13 @@ func (e *GoEngine) load() error {
 	e.sess.pkgName = e.pkgName
 	e.sess.stdPath = stdPathOf
 	e.sess.funcOut = e.funcOut
+	e.sess.globalKind = func(name string) reflect.Kind {
+		// The planner runs in Execute, before the cell's code: reading globals is safe.
+		if v, ok := e.interp.Globals()[name]; ok && v.IsValid() {
+			return v.Kind()
+		}
+		return reflect.Invalid
+	}
 	if _, err := e.interp.Eval(prelude); err != nil {
 		return fmt.Errorf("load engine prelude: %w", err)
 	}

@@ -119,6 +119,8 @@ func TestExecuteResults(t *testing.T) {
 		{"range over int", "n := 0\nfor i := range 4 { n += i }\nn", "6", "", ""},
 		{"range over int variable", "k := 3\ns := 0\nfor i := range k { s += i }\ns", "3", "",
 			""},
+		{"range over an integer from an earlier cell", "rangeN := 4\ns2 := 0\n" +
+			"for i := range rangeN { s2 += i }\ns2", "6", "", ""},
 		{"min and max", "min(3, 1, 2) + max(4, 9)", "10", "", ""},
 		{"min of int and float constants", "min(3, 2.5)", "2.5", "", ""},
 		{"clear", "m := map[string]int{\"a\": 1}\nclear(m)\nlen(m)", "0", "", ""},
@@ -176,6 +178,8 @@ func TestExecuteRedefinition(t *testing.T) {
 		{"type T struct{ B string }\nT{B: \"b\"}", "{b}"},
 		{"T{B: \"again\"}", "{again}"},
 		{"import \"fmt\"\nimport \"fmt\"\nfmt.Sprint(3)", "3"},
+		{"func three() int { return 3 }\ncnt := three()", "<no result>"},
+		{"tot := 0\nfor i := range cnt { tot += i }\ntot", "3"},
 	}
 	for _, s := range steps {
 		rep, _ := run(t, e, s.code)

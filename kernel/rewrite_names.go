@@ -3,6 +3,7 @@ package kernel
 import (
 	"go/ast"
 	"go/token"
+	"reflect"
 	"strings"
 )
 
@@ -196,6 +197,10 @@ func (p *planner) noteInts(n ast.Node) {
 	}
 }
 
+func isIntKind(k reflect.Kind) bool {
+	return k >= reflect.Int && k <= reflect.Uintptr
+}
+
 var intTypes = map[string]bool{"int": true, "int8": true, "int16": true, "int32": true,
 	"int64": true, "uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true,
 	"uintptr": true, "byte": true, "rune": true}
@@ -229,7 +234,7 @@ func (p *planner) intExpr(e ast.Expr) bool {
 			return isInt
 		}
 		if g := p.s.globals[e.Name]; g != nil {
-			return g.isInt
+			return g.isInt || p.s.globalKind != nil && isIntKind(p.s.globalKind(e.Name))
 		}
 	}
 	return false

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"path"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -40,6 +41,9 @@ type session struct {
 	pkgName func(importPath string) (string, bool)
 	// stdPath returns the import path an unimported package name most likely means.
 	stdPath func(name string) (string, bool)
+	// globalKind returns the kind of the value of a session variable, reflect.Invalid when
+	// there is none. It is only called while no cell runs.
+	globalKind func(name string) reflect.Kind
 	// funcOut describes a package-level function: its result count and whether its only
 	// result is a function.
 	funcOut func(importPath, name string) (results int, returnsFunc, ok bool)
