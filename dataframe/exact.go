@@ -15,10 +15,11 @@ import (
 type node struct {
 	code  uint8 // a cell code, or nodeObject
 	esc   bool
-	a, b  int // span in the scanner's buffer: string contents, number literal, or raw array
+	a, b  int // span in the scanner's buffer: string contents or number literal
 	num   uint64
 	obj   *odict
 	array bool
+	items []*node
 }
 
 const nodeObject uint8 = 255
@@ -146,11 +147,28 @@ func (f *flattener) tree(depth int) (*node, error) {
 			}
 		}
 	case c == '[':
-		a := s.pos
-		if err := s.skipValue(depth); err != nil {
-			return nil, err
+		s.pos++
+		n := &node{code: cJSON, array: true}
+		if s.peek() == ']' {
+			s.pos++
+			return n, nil
 		}
-		return &node{code: cJSON, array: true, a: a, b: s.pos}, nil
+		for {
+			v, err := f.tree(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			n.items = append(n.items, v)
+			switch s.peek() {
+			case ',':
+				s.pos++
+			case ']':
+				s.pos++
+				return n, nil
+			default:
+				return nil, s.syntaxError(`expected "," or "]" in an array`)
+			}
+		}
 	default:
 		e, err := f.leaf()
 		if err != nil {
@@ -194,61 +212,55 @@ func (f *flattener) nestedToRecord(d *odict, prefix string, level int) *odict {
 // nodeEntry turns a flattened value into a cell; objects and arrays become JSON text in the
 // arena.
 func (f *flattener) nodeEntry(v *node) (entry, error) {
-	switch {
-	case v.code == nodeObject:
+	if v.code == nodeObject || v.array {
 		a := len(f.arena)
-		var err error
-		f.arena, err = f.appendNode(f.arena, v)
-		return entry{code: cJSON, a: a, b: len(f.arena)}, err
-	case v.array:
-		a := len(f.arena)
-		sub := scanner{buf: f.s.buf[:v.b], pos: v.a}
-		var err error
-		f.arena, err = sub.appendCanonical(f.arena, 0)
-		return entry{code: cJSON, a: a, b: len(f.arena)}, err
+		f.arena = f.appendNode(f.arena, v)
+		return entry{code: cJSON, a: a, b: len(f.arena)}, nil
 	}
 	return entry{code: v.code, esc: v.esc, inBuf: true, a: v.a, b: v.b, num: v.num}, nil
 }
 
 // appendNode appends a value as canonical JSON; objects show their keys after Python's
 // de-duplication.
-func (f *flattener) appendNode(dst []byte, v *node) ([]byte, error) {
+func (f *flattener) appendNode(dst []byte, v *node) []byte {
 	switch {
 	case v.code == nodeObject:
 		dst = append(dst, '{')
 		first := true
-		var err error
 		v.obj.each(func(k string, c *node) {
-			if err != nil {
-				return
-			}
 			if !first {
 				dst = append(dst, ',')
 			}
 			first = false
 			dst = appendPyQuoted(dst, k)
 			dst = append(dst, ':')
-			dst, err = f.appendNode(dst, c)
+			dst = f.appendNode(dst, c)
 		})
-		return append(dst, '}'), err
+		return append(dst, '}')
 	case v.array:
-		sub := scanner{buf: f.s.buf[:v.b], pos: v.a}
-		return sub.appendCanonical(dst, 0)
+		dst = append(dst, '[')
+		for i, c := range v.items {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = f.appendNode(dst, c)
+		}
+		return append(dst, ']')
 	}
 	switch v.code {
 	case cNull:
-		return append(dst, "null"...), nil
+		return append(dst, "null"...)
 	case cTrue:
-		return append(dst, "true"...), nil
+		return append(dst, "true"...)
 	case cFalse:
-		return append(dst, "false"...), nil
+		return append(dst, "false"...)
 	case cString:
-		return appendPyString(dst, f.s.buf[v.a:v.b], v.esc), nil
+		return appendPyString(dst, f.s.buf[v.a:v.b], v.esc)
 	case cInt:
-		return strconv.AppendInt(dst, int64(v.num), 10), nil
+		return strconv.AppendInt(dst, int64(v.num), 10)
 	case cFloat:
-		return appendPyFloat(dst, math.Float64frombits(v.num)), nil
+		return appendPyFloat(dst, math.Float64frombits(v.num))
 	default: // cBig
-		return append(dst, f.s.buf[v.a:v.b]...), nil
+		return append(dst, f.s.buf[v.a:v.b]...)
 	}
 }

@@ -333,6 +333,9 @@ func (f *flattener) leaf() (entry, error) {
 		a := len(f.arena)
 		var err error
 		f.arena, err = s.appendCanonical(f.arena, 0)
+		if errors.Is(err, errDuplicateKey) {
+			err = errCollision // the exact reading resolves the key as Python does
+		}
 		return entry{code: cJSON, a: a, b: len(f.arena)}, err
 	default:
 		return entry{}, s.syntaxError("expected a value")

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/width"
 )
 
 // Format is a rendering of a Table.
@@ -243,6 +245,27 @@ func displayText(s string, limit int) string {
 	return s
 }
 
+// textWidth is how many terminal columns s takes: wide and full-width characters (CJK) take
+// two, combining marks none.
+func textWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r < 0x300:
+			n++
+		case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r):
+		default:
+			switch width.LookupRune(r).Kind() {
+			case width.EastAsianWide, width.EastAsianFullwidth:
+				n += 2
+			default:
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // WriteText writes the table as aligned plain text, as pandas prints a DataFrame: an index
 // column, a header row, numbers aligned right, and a last line with the shape.
 func (t *Table) WriteText(w io.Writer, o RenderOptions) error {
@@ -265,7 +288,7 @@ func (t *Table) WriteText(w io.Writer, o RenderOptions) error {
 	}
 	for ci, cs := range cells {
 		for _, s := range cs {
-			widths[ci] = max(widths[ci], utf8.RuneCountInString(s))
+			widths[ci] = max(widths[ci], textWidth(s))
 		}
 	}
 	bw := bufio.NewWriter(w)
@@ -275,7 +298,7 @@ func (t *Table) WriteText(w io.Writer, o RenderOptions) error {
 			if ci > 0 {
 				line.WriteString("  ")
 			}
-			pad := strings.Repeat(" ", widths[ci]-utf8.RuneCountInString(cs[r]))
+			pad := strings.Repeat(" ", widths[ci]-textWidth(cs[r]))
 			if ci == 0 || numeric[ci-1] {
 				line.WriteString(pad)
 				line.WriteString(cs[r])

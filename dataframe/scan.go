@@ -306,12 +306,17 @@ func (s *scanner) appendCanonical(dst []byte, depth int) ([]byte, error) {
 			s.pos++
 			return append(dst, '}'), nil
 		}
+		var keys keySet
 		for {
 			start, end, esc, err := s.stringSpan()
 			if err != nil {
 				return dst, err
 			}
+			k := len(dst)
 			dst = appendPyString(dst, s.buf[start:end], esc)
+			if keys.add(dst, k, len(dst)) {
+				return dst, errDuplicateKey
+			}
 			if err := s.expect(':', `":" after an object key`); err != nil {
 				return dst, err
 			}
@@ -376,73 +381,43 @@ func (s *scanner) appendCanonical(dst []byte, depth int) ([]byte, error) {
 	}
 }
 
-// skipValue consumes one JSON value, checking its syntax.
-func (s *scanner) skipValue(depth int) error {
-	if depth > maxDepth {
-		return s.syntaxError("nested too deeply")
+// errDuplicateKey says that an object repeats a key, which Python's json module resolves (the
+// last value wins, in the first one's place) and canonical copying does not.
+var errDuplicateKey = errors.New("duplicate key in an object")
+
+// keySet finds a repeated key among the canonical keys of one object, written to a buffer.
+type keySet struct {
+	spans [12][2]int
+	n     int
+	many  map[string]struct{}
+}
+
+// add records the key buf[a:b] and reports whether the object had it already.
+func (ks *keySet) add(buf []byte, a, b int) bool {
+	key := buf[a:b]
+	if ks.many != nil {
+		if _, ok := ks.many[string(key)]; ok {
+			return true
+		}
+		ks.many[string(key)] = struct{}{}
+		return false
 	}
-	switch c := s.peek(); {
-	case c == '{':
-		s.pos++
-		if s.peek() == '}' {
-			s.pos++
-			return nil
+	for _, sp := range ks.spans[:ks.n] {
+		if string(buf[sp[0]:sp[1]]) == string(key) {
+			return true
 		}
-		for {
-			if _, _, _, err := s.stringSpan(); err != nil {
-				return err
-			}
-			if err := s.expect(':', `":" after an object key`); err != nil {
-				return err
-			}
-			if err := s.skipValue(depth + 1); err != nil {
-				return err
-			}
-			switch s.peek() {
-			case ',':
-				s.pos++
-			case '}':
-				s.pos++
-				return nil
-			default:
-				return s.syntaxError(`expected "," or "}" in an object`)
-			}
-		}
-	case c == '[':
-		s.pos++
-		if s.peek() == ']' {
-			s.pos++
-			return nil
-		}
-		for {
-			if err := s.skipValue(depth + 1); err != nil {
-				return err
-			}
-			switch s.peek() {
-			case ',':
-				s.pos++
-			case ']':
-				s.pos++
-				return nil
-			default:
-				return s.syntaxError(`expected "," or "]" in an array`)
-			}
-		}
-	case c == '"':
-		_, _, _, err := s.stringSpan()
-		return err
-	case c == '-' || '0' <= c && c <= '9':
-		_, _, _, err := s.numberSpan()
-		return err
-	case c == 't':
-		return s.literal("true")
-	case c == 'f':
-		return s.literal("false")
-	case c == 'n':
-		return s.literal("null")
-	default:
-		return s.syntaxError("expected a value")
 	}
+	if ks.n < len(ks.spans) {
+		ks.spans[ks.n] = [2]int{a, b}
+		ks.n++
+		return false
+	}
+	ks.many = make(map[string]struct{}, 2*len(ks.spans))
+	for _, sp := range ks.spans {
+		ks.many[string(buf[sp[0]:sp[1]])] = struct{}{}
+	}
+	ks.many[string(key)] = struct{}{}
+	return false
 }
 
 // appendPyString appends a string span as Python's json.dumps writes it with
