@@ -370,17 +370,18 @@ func TestReadTableStreams(t *testing.T) {
 
 	big := strings.Repeat("x", 3*readWindow)
 	in := `[{"a": 1}, {"a": 2, "big": "` + big + `"}, {"a": 3, "n": {"m": [` +
-		strings.Repeat(`"y",`, readWindow) + `"z"]}}]`
+		strings.Repeat(`"yyyyyyyyyyyyyy",`, readWindow/16) + `"z"]}}]`
 	tb, err := ReadTable(iotest.HalfReader(strings.NewReader(in)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if tb.Rows() != 3 || tb.Value(1, 1).Text() != big || tb.Value(2, 0).Int() != 3 ||
-		len(tb.Value(2, 2).Text()) != 4*readWindow+5 {
+		len(tb.Value(2, 2).Text()) != 17*(readWindow/16)+5 {
 		t.Fatalf("large records: %d rows, columns %q", tb.Rows(), tb.Columns())
 	}
 
-	bad := strings.Repeat(`{"a": 1}`+"\n", readWindow/8) + `{"a": [1,}`
+	bad := strings.Repeat(`{"a": "`+strings.Repeat("x", 1000)+`"}`+"\n", readWindow/1000) +
+		`{"a": [1,}`
 	_, perr := ParseTable([]byte(bad))
 	_, rerr := ReadTable(strings.NewReader(bad))
 	if perr == nil || rerr == nil || perr.Error() != rerr.Error() {
