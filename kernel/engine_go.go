@@ -145,6 +145,12 @@ func (e *GoEngine) load() error {
 	return nil
 }
 
+// displaySymbols is package display as cells see it, its Show functions bound to this engine.
+//
+// Limitation: display.Show renders on the host side, where the methods of types declared in a
+// cell are invisible, so display.Show(v) of such a value shows text only; returning v as the
+// cell's last expression, or display.HTML(v.HTML()), shows its HTML. yaegi v0.16.1 gives host
+// code no way to call interpreted methods.
 func (e *GoEngine) displaySymbols() map[string]reflect.Value {
 	return map[string]reflect.Value{
 		"Bundle":   reflect.ValueOf((*display.Bundle)(nil)),

@@ -98,6 +98,10 @@ func (e *GoEngine) tick() {
 
 // waitStale waits until yaegi's abandoned run, if any, has ended, so two runs never share the
 // interpreter. Interrupting the wait gives up on it.
+//
+// Limitation: yaegi does not tell when an abandoned run ends, so the wait looks for its
+// goroutine in the runtime's stack dump. It happens only for a cell interrupted while blocked
+// outside a loop and outside time.Sleep (a channel operation, a blocking host call).
 func (e *GoEngine) waitStale(ctx context.Context) {
 	if e.stale == "" {
 		return

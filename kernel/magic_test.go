@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"gotaegis/kernel/display"
 )
@@ -111,5 +112,41 @@ func TestTaegisHook(t *testing.T) {
 	rep, _ = run(t, e, "%taegis fail")
 	if rep.Err == nil || rep.Err.Value != "query failed" {
 		t.Errorf("failing magic %+v", rep.Err)
+	}
+}
+
+func TestVars(t *testing.T) {
+	var got []any
+	hook := func(ctx context.Context, line, body string, vars Vars, out Output) (
+		*display.Bundle, error) {
+		n, err := vars.Eval("len(items) * 10")
+		if err != nil {
+			return nil, err
+		}
+		got = append(got, n)
+		if err := vars.Set("items", []string{"x", "y", "z"}); err != nil {
+			return nil, err
+		}
+		if err := vars.Set("wait", 3*time.Second); err != nil {
+			return nil, err
+		}
+		if err := vars.Set("not an identifier", 1); err == nil {
+			return nil, errors.New("Set accepted a bad name")
+		}
+		v, _ := vars.Get("items")
+		got = append(got, v)
+		return nil, nil
+	}
+	e := newTestEngine(t, EngineOptions{Taegis: hook})
+	rep, _ := run(t, e, "items := []string{\"a\"}\n%taegis fill")
+	if rep.Err != nil {
+		t.Fatalf("error %+v", rep.Err)
+	}
+	if !reflect.DeepEqual(got, []any{10, []string{"x", "y", "z"}}) {
+		t.Errorf("hook saw %#v", got)
+	}
+	rep, _ = run(t, e, "fmt.Sprint(len(items), wait.Seconds())")
+	if plain(rep.Result) != "3 3" {
+		t.Errorf("variables after the magic: %q %+v", plain(rep.Result), rep.Err)
 	}
 }
