@@ -108,7 +108,7 @@ func (k *Kernel) kernelInfo() map[string]any {
 			"nbconvert_exporter": "script",
 		},
 		"banner": "gotaegis " + version + ": Go " + goVersion + " (yaegi) for threat hunting " +
-			"on Taegis XDR.\nType NAME? for help on a name, %taegis --help for the magics.",
+			"on Taegis XDR.\nType NAME? for help on a name, %help for the magics.",
 		"help_links": []map[string]string{
 			{"text": "Go documentation", "url": "https://go.dev/doc/"},
 			{"text": "Go standard library", "url": "https://pkg.go.dev/std"},

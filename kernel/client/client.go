@@ -458,6 +458,7 @@ func (c *Client) Close() error {
 			c.hb.Close()
 		}
 		c.hbMu.Unlock()
+		c.readers.Wait()
 		if c.proc != nil {
 			c.closeErr = c.proc.stop()
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"gotaegis/kernel"
@@ -349,13 +348,13 @@ func (c *Client) Interrupt(ctx context.Context) error {
 	return decodeReply(resp.Reply, nil)
 }
 
-// InterruptSignal sends SIGINT to the kernel process, as Jupyter's "signal" interrupt mode does.
-// It works only for a kernel this client started.
+// InterruptSignal sends SIGINT to the kernel's process group, as Jupyter's "signal" interrupt
+// mode does. It works only for a kernel this client started.
 func (c *Client) InterruptSignal() error {
 	if c.proc == nil {
 		return errors.New("interrupt: the client did not start this kernel; use Interrupt")
 	}
-	if err := c.proc.cmd.Process.Signal(os.Interrupt); err != nil {
+	if err := interruptGroup(c.proc.cmd); err != nil {
 		return fmt.Errorf("interrupt: %w", err)
 	}
 	return nil

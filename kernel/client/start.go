@@ -73,6 +73,7 @@ func Start(ctx context.Context, argv []string, opts StartOptions) (*Client, erro
 	p.cmd = exec.Command(args[0], args[1:]...)
 	p.cmd.Env = append(os.Environ(), opts.Env...)
 	p.cmd.Dir = opts.Dir
+	ownProcessGroup(p.cmd)
 	p.cmd.Stdout = opts.Stdout
 	p.cmd.Stderr = p.tail
 	if opts.Stderr != nil {
