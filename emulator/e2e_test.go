@@ -451,3 +451,63 @@ func TestPartialDataWithErrors(t *testing.T) {
 		t.Fatalf("data %v, want missing null and present filled", r.Data)
 	}
 }
+
+func TestGraphQLWSProtocol(t *testing.T) {
+	srv := start(t, t.TempDir())
+	tok := token(t, srv)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	url := strings.Replace(srv.URL(), "http://", "ws://", 1) + emulator.PathEvents
+	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{
+		"graphql-ws", "access-token-" + tok}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(64 << 20)
+	if c.Subprotocol() != "graphql-ws" {
+		t.Fatalf("negotiated %q, want graphql-ws", c.Subprotocol())
+	}
+	send := func(s string) {
+		if err := c.Write(ctx, websocket.MessageText, []byte(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next := func(want string) map[string]any {
+		for {
+			_, b, err := c.Read(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m map[string]any
+			_ = json.Unmarshal(b, &m)
+			if m["type"] == "ka" && want != "ka" || m["type"] == "data" && want == "complete" {
+				continue // keep-alives, and pages already sent when a stop arrives
+			}
+			if m["type"] != want {
+				t.Fatalf("got %s, want a %s message", b, want)
+			}
+			return m
+		}
+	}
+	send(`{"type":"connection_init","payload":{}}`)
+	next("connection_ack")
+	send(`{"type":"bogus"}`)
+	if m := next("error"); !strings.Contains(fmt.Sprint(m["payload"]), "graphql-ws") {
+		t.Fatalf("unknown type answered %v", m)
+	}
+	send(`{"id":"q","type":"start","payload":{"query":"{ eventQuery(id: \"x\") { id } }"}}`)
+	if m := next("data"); !strings.Contains(fmt.Sprint(m["payload"]), "NOT_FOUND") {
+		t.Fatalf("unknown query id answered %v", m)
+	}
+	next("complete")
+	send(`{"id":"s","type":"start","payload":{"query":"subscription { eventQuery(query: ` +
+		`\"FROM process\") { queryId } }"}}`)
+	next("data")
+	send(`{"id":"s","type":"stop"}`)
+	next("complete")
+	send(`{"type":"connection_terminate"}`)
+	if _, _, err := c.Read(ctx); websocket.CloseStatus(err) != websocket.StatusNormalClosure {
+		t.Fatalf("after terminate: %v, want a normal close", err)
+	}
+}

@@ -32,18 +32,12 @@ const (
 )
 
 // NewServer wraps a gateway's executable schema in a gqlgen server that speaks GraphQL over
-// HTTP POST and GET and over graphql-ws websockets, allows introspection, and refuses every
+// HTTP POST and GET and over graphql-ws websockets (the operation runs with the principal of
+// the upgrade request), allows introspection, and refuses every
 // operation on a tenant the request's token does not grant.
 func NewServer(es graphql.ExecutableSchema) *handler.Server {
 	srv := handler.New(es)
-	srv.AddTransport(transport.Websocket{
-		KeepAlivePingInterval: 10 * time.Second,
-		InitFunc: func(ctx context.Context, _ transport.InitPayload) (context.Context,
-			*transport.InitPayload, error) {
-			// The upgrade request was authenticated; its principal is already in ctx.
-			return ctx, nil, nil
-		},
-	})
+	srv.AddTransport(graphqlWS{keepAlive: 10 * time.Second})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
