@@ -17,4 +17,13 @@
 //
 // This package does not fetch records or talk to Taegis; it is what the %taegis magics and the
 // "gotaegis dataframe" command use once they have records.
+//
+// Where Python's json module and this package read the same text differently:
+//
+// Limitation: integers outside int64 are kept as their digits (Kind BigInt, a String
+// column), where pandas makes a uint64 or object column; Taegis sends ids as strings, so
+// such numbers are rare.
+//
+// Limitation: the non-JSON literals NaN and Infinity, which Python accepts, are rejected as
+// invalid JSON, and a lone UTF-16 surrogate escape becomes U+FFFD, as in encoding/json.
 package dataframe

@@ -252,6 +252,14 @@ func TestMaxLevel(t *testing.T) {
 	if got := tb.Columns(); !reflect.DeepEqual(got, []string{"d", "a_b_c"}) {
 		t.Errorf("separator _: columns %q", got)
 	}
+	// With no separator pandas renames {"x"} to "bx" in place, over the key "bx".
+	tb, err = ParseTable([]byte(`{"b": {"x": 1, "bx": 2}, "c": {"d": {"e": 5}}}`), Separator(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tb.Columns(); !reflect.DeepEqual(got, []string{"bbx", "cde"}) {
+		t.Errorf("empty separator: columns %q", got)
+	}
 }
 
 func TestInputForms(t *testing.T) {
