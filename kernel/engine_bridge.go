@@ -36,6 +36,7 @@ func (b *bridge) symbols() map[string]reflect.Value {
 		"MagicResult": reflect.ValueOf(b.magicResult),
 		"Result":      reflect.ValueOf(b.result),
 		"Result2":     reflect.ValueOf(b.result2),
+		"Bundle":      reflect.ValueOf(bundleOf),
 		"Clear":       reflect.ValueOf(clearValue),
 		"Take":        reflect.ValueOf(b.takeValue),
 		"Tick":        reflect.ValueOf(b.e.tick),
@@ -92,24 +93,30 @@ func (b *bridge) result(v any, text, html string, hasHTML bool, md string, hasMD
 	if c == nil {
 		return
 	}
-	var out display.Bundle
+	out := bundleOf(v, text, html, hasHTML, md, hasMD, svg, hasSVG)
+	c.result = &out
+}
+
+// bundleOf renders v: a Bundle or an image as display.Render does, anything else as its text
+// and the renderings its interpreted methods gave.
+func bundleOf(v any, text, html string, hasHTML bool, md string, hasMD bool, svg string,
+	hasSVG bool) display.Bundle {
 	switch x := v.(type) {
 	case display.Bundle, *display.Bundle, image.Image:
-		out = display.Render(x)
-	default:
-		out = display.Render(v)
-		out.Data[display.MIMEPlain] = text
-		if hasHTML {
-			out.Data[display.MIMEHTML] = html
-		}
-		if hasMD {
-			out.Data[display.MIMEMarkdown] = md
-		}
-		if hasSVG {
-			out.Data[display.MIMESVG] = svg
-		}
+		return display.Render(x)
 	}
-	c.result = &out
+	out := display.Render(v)
+	out.Data[display.MIMEPlain] = text
+	if hasHTML {
+		out.Data[display.MIMEHTML] = html
+	}
+	if hasMD {
+		out.Data[display.MIMEMarkdown] = md
+	}
+	if hasSVG {
+		out.Data[display.MIMESVG] = svg
+	}
+	return out
 }
 
 // result2 records the value of a call of two results. A (value, nil error) pair shows the

@@ -147,10 +147,10 @@ func (e *GoEngine) load() error {
 
 // displaySymbols is package display as cells see it, its Show functions bound to this engine.
 //
-// Limitation: display.Show renders on the host side, where the methods of types declared in a
-// cell are invisible, so display.Show(v) of such a value shows text only; returning v as the
-// cell's last expression, or display.HTML(v.HTML()), shows its HTML. yaegi v0.16.1 gives host
-// code no way to call interpreted methods.
+// The planner routes calls of display.Show, ShowID and Update through interpreted helpers that
+// see the methods of types the cells declare; a Show passed around as a function value renders
+// on the host side, where those methods are invisible (yaegi v0.16.1 gives host code no way to
+// call them).
 func (e *GoEngine) displaySymbols() map[string]reflect.Value {
 	return map[string]reflect.Value{
 		"Bundle":   reflect.ValueOf((*display.Bundle)(nil)),

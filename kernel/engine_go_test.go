@@ -347,6 +347,20 @@ func TestExecuteInterruptSleep(t *testing.T) {
 	}
 }
 
+func TestExecuteShowInterpretedType(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	code := "type Row struct{ N int }\nfunc (r Row) HTML() string { return \"<td>row</td>\" }\n" +
+		"for i := range 2 { display.Show(Row{i}) }"
+	rep, r := run(t, e, code)
+	if rep.Err != nil {
+		t.Fatalf("error %+v", rep.Err)
+	}
+	if len(r.events) != 2 || r.events[1].bundle.Data["text/html"] != "<td>row</td>" ||
+		r.events[1].bundle.Data["text/plain"] != "{1}" {
+		t.Fatalf("events %+v", r.events)
+	}
+}
+
 func TestExecuteDisplay(t *testing.T) {
 	e := newTestEngine(t, EngineOptions{})
 	code := "for i := 0; i < 2; i++ { display.Show(display.Markdown(\"*x*\")) }\n" +

@@ -88,6 +88,27 @@ func _gotaegisShow[_gotaegisT any](v _gotaegisT) {
 	_gotaegis.Result(x, text, h, hok, m, mok, s, sok)
 }
 
+// _gotaegisBundle renders v like a last expression; the planner routes display.Show, ShowID
+// and Update calls through it so that they see the methods of interpreted types.
+func _gotaegisBundle[_gotaegisT any](v _gotaegisT) display.Bundle {
+	var x any = v
+	text := _gotaegisfmt.Sprint(v)
+	h, hok := _gotaegisHTML(v)
+	m, mok := _gotaegisMarkdown(v)
+	s, sok := _gotaegisSVG(v)
+	return _gotaegis.Bundle(x, text, h, hok, m, mok, s, sok)
+}
+
+func _gotaegisDisplayShow[_gotaegisT any](v _gotaegisT) { display.Show(_gotaegisBundle(v)) }
+
+func _gotaegisDisplayShowID[_gotaegisT any](id string, v _gotaegisT) {
+	display.ShowID(id, _gotaegisBundle(v))
+}
+
+func _gotaegisDisplayUpdate[_gotaegisT any](id string, v _gotaegisT) {
+	display.Update(id, _gotaegisBundle(v))
+}
+
 func _gotaegisShow2(a, b any) {
 	_gotaegis.Result2(a, _gotaegisfmt.Sprint(a), b == nil, _gotaegisfmt.Sprint(b))
 }

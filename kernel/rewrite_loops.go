@@ -60,10 +60,39 @@ func (p *planner) rewriteNodes(ps *parsedSeg, unclassified map[*parsedSeg]bool) 
 		case *ast.CallExpr:
 			p.minMaxConstants(ps, n)
 			p.magicLocals(ps, n)
+			p.displayCall(ps, n)
 		}
 		return true
 	})
 	return err
+}
+
+// displayWrappers are the interpreted helpers that display.Show, ShowID and Update calls go
+// through.
+var displayWrappers = map[string]string{"Show": "_gotaegisDisplayShow",
+	"ShowID": "_gotaegisDisplayShowID", "Update": "_gotaegisDisplayUpdate"}
+
+// displayCall routes a call of display.Show, ShowID or Update through its interpreted helper,
+// which finds the HTML, Markdown and SVG methods of types the cells declare.
+func (p *planner) displayCall(ps *parsedSeg, call *ast.CallExpr) {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return
+	}
+	x, ok := sel.X.(*ast.Ident)
+	if !ok || x.Name != "display" || p.tops["display"] || p.s.imports["display"] !=
+		"gotaegis/kernel/display" {
+		return
+	}
+	if _, declared := p.ints["display"]; declared {
+		return
+	}
+	to, ok := displayWrappers[sel.Sel.Name]
+	if !ok {
+		return
+	}
+	p.edits = append(p.edits, edit{pos: ps.offset(sel.Pos()), end: ps.offset(sel.End()),
+		text: to})
 }
 
 // magicVar matches the $name and ${name} references of a magic line.
