@@ -43,8 +43,8 @@ func (k *Kernel) execute(s *socket, req Message) (after func()) {
 			"execution_count": count})
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
 	k.cellMu.Lock()
+	ctx, cancel := context.WithCancel(k.runCtx)
 	k.cellCancel = cancel
 	k.cellMu.Unlock()
 	out := &cellOutput{k: k, req: req, ctx: ctx, silent: r.Silent, allowStdin: r.AllowStdin}

@@ -44,9 +44,11 @@ type Kernel struct {
 	countMu sync.Mutex
 	count   int
 
-	// cell is the cancel function of the running cell, nil between cells.
+	// cellCancel cancels the running cell, nil between cells. Cells run under runCtx, which
+	// ends with Run, so a cell that starts during shutdown is cancelled from the start.
 	cellMu     sync.Mutex
 	cellCancel context.CancelFunc
+	runCtx     context.Context
 
 	ran      atomic.Bool
 	stopOnce sync.Once
@@ -80,6 +82,7 @@ func New(info ConnectionInfo, engine Engine, opts Options) (*Kernel, error) {
 		session: NewSession("gotaegis"),
 		shellQ:  newQueue(),
 		stopped: make(chan struct{}),
+		runCtx:  context.Background(),
 	}
 	k.stdin = newStdinRouter(k)
 
@@ -123,6 +126,9 @@ func (k *Kernel) Run(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	k.cellMu.Lock()
+	k.runCtx = ctx
+	k.cellMu.Unlock()
 
 	if k.opts.HandleSIGINT {
 		stopSignals := k.handleSIGINT(ctx)
@@ -280,9 +286,13 @@ func (q *queue) push(m Message) {
 	}
 }
 
-// pop returns the oldest request, waiting for one until ctx ends.
+// pop returns the oldest request, waiting for one until ctx ends; once ctx has ended it returns
+// nothing, even with requests queued.
 func (q *queue) pop(ctx context.Context) (Message, bool) {
 	for {
+		if ctx.Err() != nil {
+			return Message{}, false
+		}
 		q.mu.Lock()
 		if len(q.items) > 0 {
 			m := q.items[0]

@@ -637,3 +637,26 @@ func BenchmarkExecuteRoundTrip(b *testing.B) {
 		}
 	}
 }
+
+// TestShutdownDuringCell asks for shutdown while a cell blocks: the cell is interrupted, Run
+// ends cleanly and closes the engine.
+func TestShutdownDuringCell(t *testing.T) {
+	h := startKernel(t, "tcp", t.TempDir(), kernel.Options{})
+	ctx := testContext(t)
+	done := make(chan error, 1)
+	go func() {
+		res, err := h.c.Execute(ctx, "block", client.ExecuteOptions{})
+		if err == nil && (res.Status != "error" || res.Error.Name != "KeyboardInterrupt") {
+			err = errors.New("cell status " + res.Status)
+		}
+		if errors.Is(err, client.ErrClosed) {
+			err = nil
+		}
+		done <- err
+	}()
+	<-h.engine.started
+	h.stop(t)
+	if err := <-done; err != nil {
+		t.Errorf("cell running at shutdown: %v", err)
+	}
+}
