@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -73,6 +75,36 @@ func TestWriteKernelspecs(t *testing.T) {
 				if strings.Contains(b.String(), w) {
 					t.Errorf("output has %q:\n%s", w, b.String())
 				}
+			}
+		})
+	}
+}
+
+func TestKernelsDirFlags(t *testing.T) {
+	t.Setenv("JUPYTER_DATA_DIR", "/data/jupyter")
+	t.Setenv(kernelspec.SysPrefixEnv, "/opt/venv")
+	t.Chdir(t.TempDir())
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		flags kernelsDirFlags
+		want  string
+	}{
+		{"none", kernelsDirFlags{}, ""},
+		{"user", kernelsDirFlags{user: true}, "/data/jupyter/kernels"},
+		{"sys-prefix", kernelsDirFlags{sysPrefix: true}, "/opt/venv/share/jupyter/kernels"},
+		{"prefix", kernelsDirFlags{prefix: "/srv/hunt"}, "/srv/hunt/share/jupyter/kernels"},
+		{"relative prefix", kernelsDirFlags{prefix: "team"},
+			filepath.Join(wd, "team", "share", "jupyter", "kernels")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.flags.dir()
+			if err != nil || got != tt.want {
+				t.Fatalf("dir() = %q, %v; want %q", got, err, tt.want)
 			}
 		})
 	}
