@@ -146,6 +146,7 @@ func (t *Table) WriteHTML(w io.Writer, o RenderOptions) error {
 	fmt.Fprintf(bw, "%s table { border-collapse: collapse; font-size: 12px; }\n", c)
 	fmt.Fprintf(bw, "%s th, %s td { border: 1px solid #ddd; padding: 2px 6px; "+
 		"text-align: left; vertical-align: top; white-space: pre-wrap; }\n", c, c)
+	fmt.Fprintf(bw, "%s td { max-width: 40em; overflow-wrap: break-word; }\n", c)
 	fmt.Fprintf(bw, "%s thead th { background: #f3f3f3; position: sticky; top: 0; }\n", c)
 	fmt.Fprintf(bw, "%s tbody th { color: #666; font-weight: normal; }\n", c)
 	fmt.Fprintf(bw, "%s td.num { text-align: right; }\n", c)
