@@ -116,9 +116,14 @@ func connect(ctx context.Context, info kernel.ConnectionInfo, proc *process) (*C
 		}()
 	}
 
-	if err := c.dial(ctx); err != nil {
+	// On failure the sockets close here; a process is the caller's to stop.
+	fail := func(err error) (*Client, error) {
+		c.proc = nil
 		c.Close()
 		return nil, fmt.Errorf("connect: %w", err)
+	}
+	if err := c.dial(ctx); err != nil {
+		return fail(err)
 	}
 	c.readers.Add(4)
 	go c.readReplies(c.shell.zs)
@@ -127,8 +132,7 @@ func connect(ctx context.Context, info kernel.ConnectionInfo, proc *process) (*C
 	go c.readStdin()
 
 	if err := c.waitReady(ctx); err != nil {
-		c.Close()
-		return nil, fmt.Errorf("connect: %w", err)
+		return fail(err)
 	}
 	return c, nil
 }

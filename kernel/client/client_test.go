@@ -115,6 +115,19 @@ func TestStartFailures(t *testing.T) {
 	}
 }
 
+func TestStartSilentKernelTimesOut(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "silent-kernel")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nexec sleep 60\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	_, err := Start(ctx, []string{script}, StartOptions{})
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), script) {
+		t.Errorf("kernel that never binds: %v, want a deadline error naming it", err)
+	}
+}
+
 func TestConnectTimesOut(t *testing.T) {
 	info, err := NewConnectionInfo(t.TempDir(), "tcp")
 	if err != nil {

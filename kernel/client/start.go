@@ -90,11 +90,12 @@ func Start(ctx context.Context, argv []string, opts StartOptions) (*Client, erro
 
 	c, err := connect(ctx, info, p)
 	if err != nil {
+		died := p.hasExited()
 		p.stop()
-		if p.hasExited() {
+		if died {
 			return nil, fmt.Errorf("start kernel: %w", p.exitError())
 		}
-		return nil, fmt.Errorf("start kernel: %w", err)
+		return nil, fmt.Errorf("start kernel %s: %w", args[0], err)
 	}
 	return c, nil
 }
