@@ -487,7 +487,7 @@ func (c *Client) closedError() error {
 	return ErrClosed
 }
 
-// ReplyError is a reply whose status is "error".
+// ReplyError is a reply whose status is "error"; the typed request methods return it.
 type ReplyError struct {
 	MsgType   string
 	Name      string
@@ -495,6 +495,7 @@ type ReplyError struct {
 	Traceback []string
 }
 
+// Error returns "msg_type: ename: evalue".
 func (e *ReplyError) Error() string {
 	return fmt.Sprintf("%s: %s: %s", e.MsgType, e.Name, e.Value)
 }
@@ -527,7 +528,7 @@ func username() string {
 	return "gotaegis"
 }
 
-// exitError describes how a kernel process ended.
+// exitDescription describes how a kernel process ended.
 func exitDescription(err error) string {
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
