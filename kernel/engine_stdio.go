@@ -193,21 +193,25 @@ func (s *stdinReader) setAsk(ask func() (string, error)) {
 	s.mu.Unlock()
 }
 
-// Read implements io.Reader.
+// Read implements io.Reader. The lock is not held while the client is asked, so ending the
+// cell never waits for an unanswered prompt.
 func (s *stdinReader) Read(b []byte) (int, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.buf == "" {
-		if s.ask == nil {
+		ask := s.ask
+		s.mu.Unlock()
+		if ask == nil {
 			return 0, io.EOF
 		}
-		line, err := s.ask()
+		line, err := ask()
 		if err != nil {
 			return 0, io.EOF
 		}
-		s.buf = line + "\n"
+		s.mu.Lock()
+		s.buf += line + "\n"
 	}
 	n := copy(b, s.buf)
 	s.buf = s.buf[n:]
+	s.mu.Unlock()
 	return n, nil
 }
