@@ -3,6 +3,7 @@ package dataframe
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -27,6 +28,10 @@ func ParseTable(data []byte, opts ...Option) (*Table, error) {
 func flatten(s scanner, size int, cfg config) (*Table, error) {
 	f := newFlattener(s, size, cfg)
 	if err := f.readAll(); err != nil {
+		if f.s.readErr != nil && !errors.Is(err, f.s.readErr) {
+			// The input broke off: say why, not where the JSON text stopped.
+			return nil, fmt.Errorf("read records: %w", f.s.readErr)
+		}
 		return nil, fmt.Errorf("flatten records: %w", err)
 	}
 	return f.finish(), nil

@@ -99,6 +99,9 @@ func (f *flattener) readAll() error {
 	for {
 		switch c := f.peekTop(); c {
 		case 0:
+			if s.readErr != nil {
+				return fmt.Errorf("read records: %w", s.readErr)
+			}
 			if !seen {
 				return errors.New("no records: the input is empty; " +
 					"give a JSON array of record objects, or one record object")

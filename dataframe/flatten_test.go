@@ -400,4 +400,16 @@ func TestReadTableStreams(t *testing.T) {
 	if !errors.Is(err, want) || !strings.Contains(err.Error(), "read records") {
 		t.Fatalf("read error: %v", err)
 	}
+	_, err = ReadTable(io.MultiReader(strings.NewReader(`[{"a": 1}`), iotest.ErrReader(want)))
+	if !errors.Is(err, want) {
+		t.Fatalf("read error between records: %v", err)
+	}
+	if _, err = ReadTable(stuckReader{}); !errors.Is(err, io.ErrNoProgress) {
+		t.Fatalf("reader without progress: %v", err)
+	}
 }
+
+// stuckReader never returns data nor an error.
+type stuckReader struct{}
+
+func (stuckReader) Read([]byte) (int, error) { return 0, nil }

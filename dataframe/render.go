@@ -77,8 +77,11 @@ func (o RenderOptions) maxWidth() int {
 	return o.MaxWidth
 }
 
-// Render writes the table to w in format f.
+// Render writes the table to w in format f. A nil table renders as an empty one.
 func (t *Table) Render(w io.Writer, f Format, o RenderOptions) error {
+	if t == nil {
+		t = &Table{}
+	}
 	switch f {
 	case HTML:
 		return t.WriteHTML(w, o)
@@ -130,6 +133,9 @@ func validClass(s string) bool {
 // table's class, and a <table> with a header row, an index column and a caption with the
 // shape. Every column name and value is HTML-escaped, so markup in the data shows as text.
 func (t *Table) WriteHTML(w io.Writer, o RenderOptions) error {
+	if t == nil {
+		t = &Table{}
+	}
 	class := o.Class
 	if class == "" {
 		var b [8]byte
@@ -270,6 +276,9 @@ func textWidth(s string) int {
 // WriteText writes the table as aligned plain text, as pandas prints a DataFrame: an index
 // column, a header row, numbers aligned right, and a last line with the shape.
 func (t *Table) WriteText(w io.Writer, o RenderOptions) error {
+	if t == nil {
+		t = &Table{}
+	}
 	n := o.rows(t)
 	limit := o.maxWidth()
 	numeric := t.numericColumns()
@@ -328,6 +337,9 @@ var markdownEscaper = strings.NewReplacer(
 // WriteMarkdown writes the table as a markdown pipe table followed by its shape. Cell text is
 // escaped so that pipes, markup and HTML in the data show as text.
 func (t *Table) WriteMarkdown(w io.Writer, o RenderOptions) error {
+	if t == nil {
+		t = &Table{}
+	}
 	n := o.rows(t)
 	limit := o.maxWidth()
 	numeric := t.numericColumns()
@@ -366,6 +378,9 @@ func (t *Table) WriteMarkdown(w io.Writer, o RenderOptions) error {
 // are empty fields. Values are written as they are: a spreadsheet may read a cell starting
 // with "=" as a formula.
 func (t *Table) WriteCSV(w io.Writer, o RenderOptions) error {
+	if t == nil {
+		t = &Table{}
+	}
 	n := o.rows(t)
 	cw := csv.NewWriter(w)
 	if err := cw.Write(t.Columns()); err != nil {
@@ -396,6 +411,9 @@ func (t *Table) WriteCSV(w io.Writer, o RenderOptions) error {
 // Missing values are null (and so are infinite floats, which JSON cannot hold); lists and
 // objects left in cells are written as JSON, not as strings.
 func (t *Table) WriteJSON(w io.Writer, o RenderOptions) error {
+	if t == nil {
+		t = &Table{}
+	}
 	n := o.rows(t)
 	bw := bufio.NewWriter(w)
 	keys := make([][]byte, t.Width())

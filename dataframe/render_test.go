@@ -246,3 +246,15 @@ func TestRenderEmpty(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderNil(t *testing.T) {
+	var tb *Table
+	for _, f := range Formats {
+		if err := tb.Render(&bytes.Buffer{}, f, RenderOptions{}); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if h := tb.Head(3); h.Rows() != 0 || h.Width() != 0 || tb.DataFrame().Ncol() != 0 {
+		t.Error("nil table: want an empty head and DataFrame")
+	}
+}

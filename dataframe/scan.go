@@ -48,9 +48,14 @@ func (s *scanner) more(keep int) bool {
 	}
 	s.base += keep
 	s.pos -= keep
-	for len(s.buf) < cap(s.buf) {
+	for empty := 0; len(s.buf) < cap(s.buf); {
 		n, err := s.src.Read(s.buf[len(s.buf):cap(s.buf)])
 		s.buf = s.buf[:len(s.buf)+n]
+		if n == 0 && err == nil {
+			if empty++; empty == 100 {
+				err = io.ErrNoProgress
+			}
+		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
 				s.readErr = err

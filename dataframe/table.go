@@ -249,7 +249,8 @@ func (c *column) typ() Type {
 // Table is a flattened set of records in columnar form: the same columns, order and values as
 // the gota DataFrame made from it, plus what a notebook needs without a DataFrame: counting,
 // appending and rendering. A Table is not safe for concurrent use while it is being appended
-// to; reading it from several goroutines is safe.
+// to; reading it from several goroutines is safe. A nil *Table counts, heads and renders as
+// an empty table.
 type Table struct {
 	cols  []*column
 	index map[string]int
@@ -310,6 +311,9 @@ func (t *Table) Value(row, col int) Value {
 // Head returns a new Table with the first n rows (all rows when n < 0 or n > Rows()). Columns
 // that are missing in all of those rows stay, as they do in pandas' head.
 func (t *Table) Head(n int) *Table {
+	if t == nil {
+		return &Table{}
+	}
 	if n < 0 || n > t.Rows() {
 		n = t.Rows()
 	}
