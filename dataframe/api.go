@@ -156,3 +156,47 @@ func (c *column) series() series.Series {
 		return series.New(v, series.String, c.name)
 	}
 }
+
+// FromDataFrame returns a gota DataFrame as a Table, so that a DataFrame changed in Go code
+// renders like the flattened results do. Int, Float and Bool series keep their type; String
+// series and any other become String columns; NaN elements become missing values. A
+// DataFrame holding an error gives that error.
+func FromDataFrame(df dataframe.DataFrame) (*Table, error) {
+	if df.Err != nil {
+		return nil, fmt.Errorf("table from DataFrame: %w", df.Err)
+	}
+	rows, cols := df.Dims()
+	t := &Table{index: make(map[string]int, cols), rows: rows}
+	for i, name := range df.Names() {
+		s := df.Col(name)
+		if s.Err != nil {
+			return nil, fmt.Errorf("table from DataFrame: column %q: %w", name, s.Err)
+		}
+		c := &column{name: name, codes: make([]uint8, 0, rows)}
+		for r := range rows {
+			e := s.Elem(r)
+			if e.IsNA() {
+				c.add(r, cNull, 0, "")
+				continue
+			}
+			switch s.Type() {
+			case series.Int:
+				v, _ := e.Int() // not NA, so an int
+				c.add(r, cInt, uint64(int64(v)), "")
+			case series.Float:
+				c.add(r, cFloat, math.Float64bits(e.Float()), "")
+			case series.Bool:
+				if v, _ := e.Bool(); v {
+					c.add(r, cTrue, 0, "")
+				} else {
+					c.add(r, cFalse, 0, "")
+				}
+			default:
+				c.add(r, cString, 0, e.String())
+			}
+		}
+		t.cols = append(t.cols, c)
+		t.index[name] = i
+	}
+	return t, nil
+}

@@ -12,8 +12,8 @@
 //
 // The flattened records live in a Table, a columnar form that is fast to build from JSON text
 // (keys keep the order of the text, which Go maps lose) and that renders, counts and appends
-// without gota. Rendering escapes every value: titles and command lines in alerts are written
-// by attackers.
+// without gota; FromDataFrame brings a DataFrame changed in Go code back for rendering.
+// Rendering escapes every value: titles and command lines in alerts are written by attackers.
 //
 // This package does not fetch records or talk to Taegis; it is what the %taegis magics and the
 // "gotaegis dataframe" command use once they have records.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-gota/gota/dataframe"
 	"golang.org/x/net/html"
 )
 
@@ -256,5 +258,41 @@ func TestRenderNil(t *testing.T) {
 	}
 	if h := tb.Head(3); h.Rows() != 0 || h.Width() != 0 || tb.DataFrame().Ncol() != 0 {
 		t.Error("nil table: want an empty head and DataFrame")
+	}
+}
+
+func TestFromDataFrame(t *testing.T) {
+	tb := renderInput(t)
+	back, err := FromDataFrame(tb.DataFrame())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(back.Columns(), ",") != strings.Join(tb.Columns(), ",") ||
+		back.Rows() != tb.Rows() {
+		t.Fatalf("columns %q rows %d, want %q rows %d", back.Columns(), back.Rows(),
+			tb.Columns(), tb.Rows())
+	}
+	for c := range tb.Width() {
+		if back.Type(c) != tb.Type(c) {
+			t.Errorf("column %q: type %s, want %s", tb.Columns()[c], back.Type(c), tb.Type(c))
+		}
+		for r := range tb.Rows() {
+			if g, w := back.Value(r, c).String(), tb.Value(r, c).String(); g != w {
+				t.Errorf("row %d column %q: %q, want %q", r, tb.Columns()[c], g, w)
+			}
+		}
+	}
+	var a, b bytes.Buffer
+	if err := tb.WriteHTML(&a, RenderOptions{Class: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.WriteHTML(&b, RenderOptions{Class: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if a.String() != b.String() {
+		t.Errorf("HTML of the DataFrame differs from the table's:\n%s\n%s", a.String(), b.String())
+	}
+	if _, err := FromDataFrame(dataframe.DataFrame{Err: errors.New("bad")}); err == nil {
+		t.Error("DataFrame with an error: want an error")
 	}
 }
