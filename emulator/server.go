@@ -44,8 +44,9 @@ type Server struct {
 	auth   *auth.Authority
 	faults faults
 
-	closeOnce sync.Once
-	closed    chan struct{}
+	closeOnce  sync.Once
+	closed     chan struct{}
+	cancelBase context.CancelFunc
 }
 
 // Start generates the dataset, opens the state under cfg.DataDir and serves the emulator on
@@ -90,10 +91,14 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 
 	s := &Server{cfg: cfg, ln: ln, store: st, state: state.New(data, st), auth: a,
 		closed: make(chan struct{})}
+	// Requests, websockets included, live in a context that Close cancels: Shutdown does not
+	// wait for hijacked connections, so this is what ends open subscriptions.
+	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
+	s.cancelBase = cancelBase
 	s.http = &http.Server{
 		Handler:           s.handler(),
 		ReadHeaderTimeout: 10 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
 	go func() { _ = s.http.Serve(ln) }()
 	go func() {
@@ -146,6 +151,7 @@ func (s *Server) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
 		close(s.closed)
+		s.cancelBase()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		if e := s.http.Shutdown(ctx); e != nil {

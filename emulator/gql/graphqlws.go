@@ -42,6 +42,9 @@ func (t graphqlWS) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		return // Accept has answered the request with the reason
 	}
 	c.SetReadLimit(wsReadLimit)
+	// Operations end with the request (the server's shutdown cancels it); writes get their own
+	// context, because coder/websocket drops the connection when a write's context ends, and
+	// the last messages and the close frame must still go out.
 	ctx, cancel := context.WithCancel(r.Context())
 	conn := &wsConn{c: c, exec: exec, ctx: ctx, headers: r.Header,
 		active: map[string]context.CancelFunc{}}
@@ -71,7 +74,7 @@ type wsMessage struct {
 }
 
 func (c *wsConn) write(b []byte) {
-	ctx, cancel := context.WithTimeout(c.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	_ = c.c.Write(ctx, websocket.MessageText, b)
 }
