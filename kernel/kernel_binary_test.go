@@ -1,9 +1,11 @@
 package kernel_test
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"gotaegis/kernel"
@@ -75,6 +77,32 @@ func TestBinary(t *testing.T) {
 	t.Run("interrupts", func(t *testing.T) { testBinaryInterrupts(t, bin) })
 	t.Run("stdin and errors", func(t *testing.T) { testBinaryStdinAndErrors(t, bin) })
 	t.Run("history across restart", func(t *testing.T) { testBinaryHistory(t, bin) })
+	t.Run("bad connection file", func(t *testing.T) { testBinaryBadConnectionFile(t, bin) })
+}
+
+// testBinaryBadConnectionFile runs "gotaegis kernel" on files it cannot use: it exits with
+// status 1 and says what was wrong.
+func testBinaryBadConnectionFile(t *testing.T, bin string) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"transport": "udp", "ip": "127.0.0.1"}`),
+		0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, file, want string }{
+		{"missing", filepath.Join(dir, "missing.json"), "no such file"},
+		{"bad transport", bad, `transport "udp" is not supported`},
+	}
+	for _, tt := range tests {
+		out, err := exec.Command(bin, "kernel", tt.file).CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+			t.Errorf("%s: exit %v, want status 1", tt.name, err)
+		}
+		if !strings.Contains(string(out), tt.want) {
+			t.Errorf("%s: output %q does not say %q", tt.name, out, tt.want)
+		}
+	}
 }
 
 func testBinaryInterrupts(t *testing.T, bin string) {
