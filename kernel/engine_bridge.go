@@ -40,6 +40,7 @@ func (b *bridge) symbols() map[string]reflect.Value {
 		"Clear":       reflect.ValueOf(clearValue),
 		"Take":        reflect.ValueOf(b.takeValue),
 		"Tick":        reflect.ValueOf(b.e.tick),
+		"GoPanic":     reflect.ValueOf(b.goPanic),
 	}
 }
 
@@ -134,6 +135,20 @@ func (b *bridge) result2(a any, atext string, bNil bool, btext string) {
 	}
 	out := display.Text(atext + " " + btext)
 	c.result = &out
+}
+
+// goPanic receives what recover returned in every goroutine a cell starts, and reports a
+// panic on stderr instead of letting it end the kernel. An interrupt ends the goroutine
+// quietly.
+func (b *bridge) goPanic(r any) {
+	switch v := r.(type) {
+	case nil, interruptSignal:
+		return
+	case exitSignal:
+		r = fmt.Sprintf("os.Exit(%d) called in a goroutine", v.code)
+	}
+	_, _ = fmt.Fprintf(b.e.stderr.w, "panic in a goroutine (recovered, the kernel keeps "+
+		"running): %v\n", cleanNames(fmt.Sprint(r)))
 }
 
 func (b *bridge) takeValue() any {

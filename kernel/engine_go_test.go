@@ -361,6 +361,36 @@ func TestExecuteShowInterpretedType(t *testing.T) {
 	}
 }
 
+func TestExecuteGoroutines(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	rep, r := run(t, e, "done := make(chan bool)\n"+
+		"go func() { defer close(done); panic(\"in goroutine\") }()\n<-done\nfmt.Println(\"after\")")
+	if rep.Err != nil || r.stream("stdout") != "after\n" ||
+		!strings.Contains(r.stream("stderr"), "panic in a goroutine") {
+		t.Fatalf("goroutine panic: %+v stdout %q stderr %q", rep.Err, r.stream("stdout"),
+			r.stream("stderr"))
+	}
+	rep, _ = run(t, e, "ch := make(chan int)\nf := func(a, b int) { ch <- a + b }\n"+
+		"x := 2\ngo f(x, 3)\nx = 100\n<-ch")
+	if plain(rep.Result) != "5" {
+		t.Errorf("go statement arguments are evaluated at the go statement: %q %+v",
+			plain(rep.Result), rep.Err)
+	}
+	// Output a goroutine writes after its cell ended reaches a later cell.
+	rep, _ = run(t, e, "late, finished := make(chan bool), make(chan bool)\n"+
+		"go func() { <-late; fmt.Println(\"late\"); close(finished) }()")
+	if rep.Err != nil {
+		t.Fatal(rep.Err)
+	}
+	_, r = run(t, e, "close(late)")
+	_, r2 := run(t, e, "<-finished")
+	_, r3 := run(t, e, "1")
+	got := r.stream("stdout") + r2.stream("stdout") + r3.stream("stdout")
+	if got != "late\n" {
+		t.Errorf("late output %q, want it once", got)
+	}
+}
+
 func TestExecuteDisplay(t *testing.T) {
 	e := newTestEngine(t, EngineOptions{})
 	code := "for i := 0; i < 2; i++ { display.Show(display.Markdown(\"*x*\")) }\n" +

@@ -23,6 +23,9 @@ type pump struct {
 	partial string   // stderr: an unfinished line that may be a panic location
 	held    []string // stderr: the interpreter's panic location lines of this cell
 	filter  bool
+	// backlog is what was written while no cell ran.
+	backlog  strings.Builder
+	overflow bool
 
 	drained chan struct{}
 	done    chan struct{}
@@ -86,16 +89,33 @@ func markerPrefixLen(b, marker []byte) int {
 	return 0
 }
 
+// setSink directs output to sink. Output written while no cell ran (by a goroutine a cell
+// left behind) goes to the next cell first.
 func (p *pump) setSink(sink func(name, text string)) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.sink = sink
 	p.held = nil
-	p.mu.Unlock()
+	if sink != nil && p.backlog.Len() > 0 {
+		sink(p.name, p.backlog.String())
+		p.backlog.Reset()
+		p.overflow = false
+	}
 }
 
+// maxBacklog bounds what is kept for the next cell while no cell runs.
+const maxBacklog = 1 << 20
+
 func (p *pump) emit(text string) {
-	if text != "" && p.sink != nil {
+	switch {
+	case text == "":
+	case p.sink != nil:
 		p.sink(p.name, text)
+	case p.backlog.Len()+len(text) <= maxBacklog:
+		p.backlog.WriteString(text)
+	case !p.overflow:
+		p.overflow = true
+		p.backlog.WriteString("\n[more output written between cells was dropped]\n")
 	}
 }
 

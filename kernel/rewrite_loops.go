@@ -57,6 +57,8 @@ func (p *planner) rewriteNodes(ps *parsedSeg, unclassified map[*parsedSeg]bool) 
 				}
 				p.loopCopy(ps, n.Body, idents, n)
 			}
+		case *ast.GoStmt:
+			p.goRecover(ps, n)
 		case *ast.CallExpr:
 			p.minMaxConstants(ps, n)
 			p.magicLocals(ps, n)
@@ -65,6 +67,42 @@ func (p *planner) rewriteNodes(ps *parsedSeg, unclassified map[*parsedSeg]bool) 
 		return true
 	})
 	return err
+}
+
+// goRecover makes a goroutine a cell starts recover its panic: in the interpreter a panic
+// in a goroutine would end the kernel. `go f(a, b)` becomes
+//
+//	{ _gtg1_0, _gtg1_1 := a, b; go func() {
+//		defer func() { _gotaegis.GoPanic(recover()) }(); f(_gtg1_0, _gtg1_1) }() }
+//
+// so the arguments are still evaluated when the go statement runs. Literals and function
+// literals are left in place, where the planner's other rewrites of them apply.
+func (p *planner) goRecover(ps *parsedSeg, g *ast.GoStmt) {
+	p.s.nextID++
+	id := p.s.nextID
+	var names, values []string
+	for i, a := range g.Call.Args {
+		switch a.(type) {
+		case *ast.FuncLit, *ast.BasicLit:
+			continue
+		}
+		name := fmt.Sprintf("_gtg%d_%d", id, i)
+		names = append(names, name)
+		values = append(values, p.text(ps, a))
+		p.edits = append(p.edits, edit{pos: ps.offset(a.Pos()), end: ps.offset(a.End()),
+			text: name})
+	}
+	start, end := ps.offset(g.Pos()), ps.offset(g.End())
+	opening, closing := "", " }()"
+	if len(names) > 0 {
+		opening = "{ " + strings.Join(names, ", ") + " := " + strings.Join(values, ", ") + "; "
+		closing += " }"
+	}
+	p.edits = append(p.edits,
+		edit{pos: start, end: start, text: opening},
+		edit{pos: start, end: start + len("go"), text: "go func() { defer func() { " +
+			bridgePkg + ".GoPanic(recover()) }(); "},
+		edit{pos: end, end: end, text: closing})
 }
 
 // displayWrappers are the interpreted helpers that display.Show, ShowID and Update calls go
