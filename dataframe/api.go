@@ -83,7 +83,7 @@ func FromJSON(r io.Reader, opts ...Option) (dataframe.DataFrame, error) {
 	if err != nil {
 		return dataframe.DataFrame{Err: err}, err
 	}
-	return t.DataFrame(), nil
+	return t.dataFrame(true), nil
 }
 
 // FromRecords returns records as a gota DataFrame, flattened as TableFromRecords does.
@@ -92,7 +92,7 @@ func FromRecords(records []map[string]any, opts ...Option) (dataframe.DataFrame,
 	if err != nil {
 		return dataframe.DataFrame{Err: err}, err
 	}
-	return t.DataFrame(), nil
+	return t.dataFrame(true), nil
 }
 
 // DataFrame returns the table as a gota DataFrame with one series per column, in order:
@@ -106,13 +106,20 @@ func FromRecords(records []map[string]any, opts ...Option) (dataframe.DataFrame,
 // String series hold strings as they are and other values as Value.String gives them (lists
 // and objects as compact JSON). Two limits of gota apply: a string "NaN" reads as missing,
 // and a table without columns gives an empty DataFrame whatever its row count.
-func (t *Table) DataFrame() dataframe.DataFrame {
+func (t *Table) DataFrame() dataframe.DataFrame { return t.dataFrame(false) }
+
+// dataFrame converts the table; with consume it lets go of each column once converted, for
+// callers that drop the table, so that the two never have to fit in memory together.
+func (t *Table) dataFrame(consume bool) dataframe.DataFrame {
 	if t.Width() == 0 {
 		return dataframe.DataFrame{}
 	}
 	list := make([]series.Series, len(t.cols))
 	for i, c := range t.cols {
 		list[i] = c.series()
+		if consume {
+			t.cols[i] = nil
+		}
 	}
 	return dataframe.New(list...)
 }
