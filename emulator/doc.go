@@ -9,6 +9,20 @@
 // the token endpoint and acts on the tenant named by X-Tenant-Context, refusing tenants the
 // token does not grant with a FORBIDDEN GraphQL error.
 //
+// Logins: POST /auth/api/v2/auth/token takes the client-credentials grant (HTTP basic auth or
+// form fields; golang.org/x/oauth2/clientcredentials works against it) with Config.ClientID
+// and Config.ClientSecret. The device-code flow (POST /universal-auth/device/code/auth, then
+// POST /universal-auth/device/code/token with the device_code) approves a code the first time
+// it is polled; with Config.ManualDeviceApproval the poll answers authorization_pending until
+// someone opens the verification_uri_complete it returned
+// (GET /universal-auth/device/activate?user_code=CODE). Tokens are HS256 JWTs signed with a key
+// kept in DataDir/jwt.key; they carry the granted tenants in TenantIDsClaim.
+//
+// State: investigations, comments, evidence, query history, rule and alert resolution state,
+// share links and created clients live in DataDir/emulator.db (SQLite, WAL). Paged searches
+// (alert search parts, event query pages) are kept in memory for 30 minutes. Event queries
+// without EARLIEST read the whole dataset, which spans the seven days before Config.Now.
+//
 // For client tests, InjectFault (or POST /_emulator/faults from loopback) makes the next
 // requests fail with 429 and Retry-After or with 5xx, and AddAlert plants records the generator
 // does not make.

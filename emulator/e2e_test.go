@@ -511,3 +511,39 @@ func TestGraphQLWSProtocol(t *testing.T) {
 		t.Fatalf("after terminate: %v, want a normal close", err)
 	}
 }
+
+func TestCloseEndsWebsockets(t *testing.T) {
+	srv, err := emulator.Start(context.Background(), emulator.Config{DataDir: t.TempDir(),
+		Tenants: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := token(t, srv)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	url := strings.Replace(srv.URL(), "http://", "ws://", 1) + emulator.PathEvents
+	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{
+		"graphql-ws", "access-token-" + tok}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	if err := c.Write(ctx, websocket.MessageText,
+		[]byte(`{"type":"connection_init"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Read(ctx); err != nil { // connection_ack
+		t.Fatal(err)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, _, err := c.Read(ctx); err != nil {
+			if ctx.Err() != nil {
+				t.Fatal("the websocket stayed open after Close")
+			}
+			return
+		}
+	}
+}

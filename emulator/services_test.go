@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -58,5 +59,26 @@ func TestEveryServiceAnswers(t *testing.T) {
 				t.Fatalf("answer %s does not contain %s", all.String(), tt.want)
 			}
 		})
+	}
+}
+
+func TestAlertShortFieldNames(t *testing.T) {
+	srv := start(t, t.TempDir())
+	tok := token(t, srv)
+	tenant := srv.TenantIDs()[0]
+	want := 0
+	for _, a := range srv.Dataset().AlertsOf(tenant) {
+		if a["metadata"].(map[string]any)["severity"].(float64) >= 0.6 {
+			want++
+		}
+	}
+	r := post(t, srv.URL()+emulator.PathGraphQL, tok, tenant, searchQuery, map[string]any{
+		"in": map[string]any{"cql_query": "FROM alert WHERE severity >= 0.6"}})
+	var p alertsPage
+	if err := json.Unmarshal(r.Data["alertsServiceSearch"], &p); err != nil || len(r.Errors) > 0 {
+		t.Fatalf("search: %v %+v", err, r.Errors)
+	}
+	if want == 0 || p.Alerts.TotalResults != want {
+		t.Fatalf("severity >= 0.6 matched %d alerts, want %d", p.Alerts.TotalResults, want)
 	}
 }
