@@ -43,16 +43,7 @@ func (k *Kernel) execute(s *socket, req Message) (after func()) {
 			"execution_count": count})
 	}
 
-	k.cellMu.Lock()
-	ctx, cancel := context.WithCancel(k.runCtx)
-	k.cellCancel = cancel
-	k.cellMu.Unlock()
-	out := &cellOutput{k: k, req: req, ctx: ctx, silent: r.Silent, allowStdin: r.AllowStdin}
-	result := k.engine.Execute(ctx, r.Code, out)
-	k.cellMu.Lock()
-	k.cellCancel = nil
-	k.cellMu.Unlock()
-	cancel()
+	result := k.runCell(req, r)
 
 	var stored *string
 	if result.Result != nil {
@@ -109,6 +100,22 @@ func (k *Kernel) execute(s *socket, req Message) (after func()) {
 		"user_expressions": k.userExpressions(r.UserExpressions),
 	})
 	return nil
+}
+
+// runCell runs the cell of req on the engine under a context that interrupts cancel.
+func (k *Kernel) runCell(req Message, r executeRequest) Reply {
+	k.cellMu.Lock()
+	ctx, cancel := context.WithCancel(k.runCtx)
+	k.cellCancel = cancel
+	k.cellMu.Unlock()
+	defer func() {
+		k.cellMu.Lock()
+		k.cellCancel = nil
+		k.cellMu.Unlock()
+		cancel()
+	}()
+	out := &cellOutput{k: k, req: req, ctx: ctx, silent: r.Silent, allowStdin: r.AllowStdin}
+	return k.engine.Execute(ctx, r.Code, out)
 }
 
 // abort replies "aborted" to each of the requests, between its own busy and idle.

@@ -23,6 +23,7 @@ import (
 //	clear           clear_output            page TEXT     a pager payload
 //	fail TEXT       error TestError TEXT    block         wait for interrupt
 //	gate            wait until the test opens the gate (or an interrupt)
+//	panic TEXT      panic, as a broken engine would
 //	input PROMPT    read a line and print "got LINE"
 type fakeEngine struct {
 	gate    chan struct{} // closed by the test to let "gate" cells go on
@@ -72,6 +73,8 @@ func (e *fakeEngine) Execute(ctx context.Context, code string, out kernel.Output
 		case "page":
 			rep.Payload = append(rep.Payload, map[string]any{"source": "page",
 				"data": map[string]any{"text/plain": arg}, "start": 0})
+		case "panic":
+			panic(arg)
 		case "fail":
 			return kernel.Reply{Err: &kernel.Error{Name: "TestError", Value: arg,
 				Traceback: []string{"TestError: " + arg}}}
@@ -658,5 +661,27 @@ func TestShutdownDuringCell(t *testing.T) {
 	h.stop(t)
 	if err := <-done; err != nil {
 		t.Errorf("cell running at shutdown: %v", err)
+	}
+}
+
+// TestEnginePanic checks that an engine panicking in a cell gives an error reply and leaves the
+// kernel serving.
+func TestEnginePanic(t *testing.T) {
+	h := startKernel(t, "tcp", t.TempDir(), kernel.Options{})
+	ctx := testContext(t)
+	res, err := h.c.Execute(ctx, "panic engine bug", client.ExecuteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != "error" || res.Error.Name != "InternalError" ||
+		!strings.Contains(res.Error.Value, "engine bug") {
+		t.Errorf("panicking cell: %q %+v", res.Status, res.Error)
+	}
+	res, err = h.c.Execute(ctx, "print fine", client.ExecuteOptions{})
+	if err != nil || res.Stream("stdout") != "fine\n" {
+		t.Errorf("cell after the panic: %+v %v", res, err)
+	}
+	if !strings.Contains(h.logs.String(), "request handler panicked") {
+		t.Error("the panic was not logged")
 	}
 }
