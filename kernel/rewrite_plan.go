@@ -150,8 +150,9 @@ func (s *session) planCell(src string) (*cellPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &planner{s: s, src: src, ints: map[string]bool{}, funcs: map[string]*ast.FuncDecl{}, funcVars: map[string]bool{},
-		types: map[string]bool{}, tops: map[string]bool{}, renames: map[string]string{}}
+	p := &planner{s: s, src: src, ints: map[string]bool{}, funcs: map[string]*ast.FuncDecl{},
+		funcVars: map[string]bool{}, types: map[string]bool{}, tops: map[string]bool{},
+		renames: map[string]string{}}
 	for _, seg := range segs {
 		ps, err := parseSegment(src, seg)
 		if err != nil {
