@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"gotaegis/emulator/cql"
 	"gotaegis/emulator/gql"
@@ -43,12 +42,9 @@ type alertSearch struct {
 	groups []*AggregationResponse
 }
 
-// alertCache keeps decoded alerts, which never change, by id.
-var alertCache sync.Map
-
 func (r *Resolver) alertModel(rec map[string]any) (*Alert2, error) {
 	id, _ := rec["id"].(string)
-	if v, ok := alertCache.Load(id); ok && id != "" {
+	if v, ok := r.decoded.Load(id); ok && id != "" {
 		return v.(*Alert2), nil
 	}
 	a, err := state.As[Alert2](rec)
@@ -56,7 +52,7 @@ func (r *Resolver) alertModel(rec map[string]any) (*Alert2, error) {
 		return nil, err
 	}
 	if id != "" {
-		alertCache.Store(id, a)
+		r.decoded.Store(id, a)
 	}
 	return a, nil
 }

@@ -2,6 +2,7 @@ package graphql
 
 import (
 	"net/http"
+	"sync"
 
 	"gotaegis/emulator/gql"
 	"gotaegis/emulator/state"
@@ -10,6 +11,9 @@ import (
 // Resolver resolves the main gateway's fields over the emulator's state.
 type Resolver struct {
 	st *state.State
+	// decoded keeps alert models by id: records never change, and decoding them is most of
+	// the cost of a large search.
+	decoded sync.Map
 }
 
 // New returns the main gateway's HTTP handler: GraphQL over POST, GET and graphql-ws.
