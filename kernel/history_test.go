@@ -40,6 +40,10 @@ func TestHistoryQueries(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer h2.close()
+	var mode string
+	if err := h2.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode %q (%v), want wal", mode, err)
+	}
 	if h2.session != h1.session+1 {
 		t.Fatalf("second session %d, want %d", h2.session, h1.session+1)
 	}
