@@ -43,6 +43,8 @@ func TestEveryServiceAnswers(t *testing.T) {
 			"FROM process", limit: 2}) { total_hits events { id } } }`, `"events":[{`},
 		{"alerts aggregate", emulator.PathGraphQL, `{ alertsServiceAggregateAlertsBySeverity {
 			group_by { key value } } }`, `"group_by":[{`},
+		{"introspection", emulator.PathEvents, `{ __schema { subscriptionType { fields { name } } } }`,
+			`"eventPage"`},
 		{"events by id", emulator.PathEvents, `{ events(ids: ["nope"]) { id } }`, `[]`},
 	}
 	for _, tt := range tests {
