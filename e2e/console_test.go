@@ -59,6 +59,24 @@ func (x *tmux) waitFor(what string, timeout time.Duration, ok func(screen string
 	}
 }
 
+// typeLine waits until the screen has stopped changing, then types line and Enter. The
+// console (prompt_toolkit under Python 3.11) can fail with "cannot enter context" when keys
+// arrive while it is still drawing a new prompt, as a person never types.
+func (x *tmux) typeLine(line string) {
+	x.t.Helper()
+	prev := x.screen()
+	for range 50 {
+		time.Sleep(150 * time.Millisecond)
+		s := x.screen()
+		if s == prev {
+			break
+		}
+		prev = s
+	}
+	x.must("send-keys", "-t", x.session, "-l", line)
+	x.must("send-keys", "-t", x.session, "Enter")
+}
+
 func (x *tmux) alive() bool {
 	_, err := x.cmd("has-session", "-t", x.session)
 	return err == nil
@@ -80,14 +98,28 @@ func TestConsoleUnderTmux(t *testing.T) {
 		return strings.Contains(s, "In [1]:")
 	})
 
-	x.must("send-keys", "-t", x.session, "-l", "fmt.Println(6*7)")
-	x.must("send-keys", "-t", x.session, "Enter")
+	x.typeLine("fmt.Println(6*7)")
 	screen := x.waitFor(`"42" printed by the cell`, 30*time.Second, func(s string) bool {
 		return hasLine(s, "42") && strings.Contains(s, "In [2]:")
 	})
 	if strings.Contains(screen, "Error") || strings.Contains(screen, "Traceback") {
 		t.Fatalf("the cell failed:\n%s", screen)
 	}
+
+	// A loop typed line by line: the console asks the kernel whether the code is complete and
+	// shows a continuation prompt until the closing brace.
+	x.typeLine(`for i := 1; i <= 2; i++ {`)
+	x.waitFor("continuation prompt after an open brace", 15*time.Second, func(s string) bool {
+		return strings.Count(s, "...:") == 1
+	})
+	x.typeLine(`fmt.Println("loop", i*10)`)
+	x.waitFor("continuation prompt inside the loop", 15*time.Second, func(s string) bool {
+		return strings.Count(s, "...:") == 2
+	})
+	x.typeLine("}")
+	x.waitFor("the loop's two lines", 30*time.Second, func(s string) bool {
+		return hasLine(s, "loop 10") && hasLine(s, "loop 20") && strings.Contains(s, "In [3]:")
+	})
 
 	x.must("send-keys", "-t", x.session, "C-d")
 	deadline := time.Now().Add(20 * time.Second)
