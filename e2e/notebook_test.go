@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,6 +35,7 @@ type output struct {
 	Data       map[string]any `json:"data"`
 	Ename      string         `json:"ename"`
 	Evalue     string         `json:"evalue"`
+	Traceback  []string       `json:"traceback"`
 	Count      *int           `json:"execution_count"`
 }
 
@@ -148,5 +151,58 @@ func TestNbconvertExecutesHelloGo(t *testing.T) {
 	}
 	if len(outputs["func"]) != 0 {
 		t.Errorf("a declaration printed output: %+v", outputs["func"])
+	}
+}
+
+// TestNbconvertReportsCellErrors executes testdata/errors.ipynb, whose middle cell does not
+// compile: nbconvert must fail on it, and with --allow-errors record the error and go on.
+func TestNbconvertReportsCellErrors(t *testing.T) {
+	setup(t)
+	py := python(t, "nbconvert", "nbformat", "nbclient")
+	nbconvert := tool(t, "/usr/bin/jupyter-nbconvert", "jupyter-nbconvert")
+	src := filepath.Join(harness.root, "e2e", "testdata", "errors.ipynb")
+	out := t.TempDir()
+	args := []string{"--to", "notebook", "--execute", src,
+		"--ExecutePreprocessor.kernel_name=gotaegis", "--ExecutePreprocessor.timeout=60",
+		"--output-dir", out}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, nbconvert, append(args, "--output", "stopped.ipynb")...)
+	cmd.Env = harness.env
+	msg, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("nbconvert succeeded on a notebook with a failing cell:\n%s", msg)
+	}
+	if !strings.Contains(string(msg), "undefinedName") {
+		t.Fatalf("nbconvert's failure does not name the cell's error:\n%s", msg)
+	}
+
+	run(t, 90*time.Second, out, nbconvert, append(args, "--allow-errors",
+		"--output", "allowed.ipynb")...)
+	executed := filepath.Join(out, "allowed.ipynb")
+	validate(t, py, executed)
+	cells := map[string][]output{}
+	for _, c := range readNotebook(t, executed).Cells {
+		cells[c.ID] = c.Outputs
+	}
+	var errs []output
+	for _, o := range cells["fail"] {
+		if o.OutputType == "error" {
+			errs = append(errs, o)
+		}
+	}
+	if len(errs) != 1 || !strings.Contains(errs[0].Evalue, "undefinedName") ||
+		len(errs[0].Traceback) == 0 {
+		t.Fatalf("failing cell's outputs: %+v, want one error naming undefinedName with a "+
+			"traceback", cells["fail"])
+	}
+	var printed string
+	for _, o := range cells["after"] {
+		printed += string(o.Text)
+	}
+	if printed != "x is 42\n" {
+		t.Fatalf("the cell after the error printed %q, want %q: state must survive a failed cell",
+			printed, "x is 42\n")
 	}
 }
