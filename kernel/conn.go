@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-zeromq/zmq4"
 )
@@ -114,20 +115,24 @@ type sockets struct {
 
 // bind creates and binds the kernel's sockets; on failure it closes those already bound.
 func bind(ctx context.Context, info ConnectionInfo) (*sockets, error) {
+	// A send to a ROUTER waits for a peer to have connected; on stdin, where a client may
+	// never connect, that wait is bounded.
+	stdinTimeout := zmq4.WithTimeout(30 * time.Second)
 	specs := []struct {
 		name string
 		port int
 		make func(context.Context, ...zmq4.Option) zmq4.Socket
+		opts []zmq4.Option
 	}{
-		{"shell", info.ShellPort, zmq4.NewRouter},
-		{"control", info.ControlPort, zmq4.NewRouter},
-		{"stdin", info.StdinPort, zmq4.NewRouter},
-		{"iopub", info.IOPubPort, zmq4.NewPub},
-		{"hb", info.HBPort, zmq4.NewRep},
+		{"shell", info.ShellPort, zmq4.NewRouter, nil},
+		{"control", info.ControlPort, zmq4.NewRouter, nil},
+		{"stdin", info.StdinPort, zmq4.NewRouter, []zmq4.Option{stdinTimeout}},
+		{"iopub", info.IOPubPort, zmq4.NewPub, nil},
+		{"hb", info.HBPort, zmq4.NewRep, nil},
 	}
 	var bound []*socket
 	for _, sp := range specs {
-		zs := sp.make(ctx)
+		zs := sp.make(ctx, sp.opts...)
 		ep := info.Endpoint(sp.port)
 		if err := zs.Listen(ep); err != nil {
 			zs.Close()

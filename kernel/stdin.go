@@ -46,8 +46,17 @@ func (r *stdinRouter) ask(ctx context.Context, req Message, prompt string,
 		return "", fmt.Errorf("input: %w", err)
 	}
 	m.Identities = req.Identities
-	if err := r.k.socks.stdin.send(m.Frames(r.k.signer)); err != nil {
-		return "", fmt.Errorf("input: %w", err)
+	// A client that allowed stdin but never connected its stdin socket leaves the send waiting
+	// for a peer; an interrupt must still end the cell.
+	sent := make(chan error, 1)
+	go func() { sent <- r.k.socks.stdin.send(m.Frames(r.k.signer)) }()
+	select {
+	case err := <-sent:
+		if err != nil {
+			return "", fmt.Errorf("input: %w", err)
+		}
+	case <-ctx.Done():
+		return "", fmt.Errorf("input: interrupted before the request was sent: %w", ctx.Err())
 	}
 	select {
 	case v := <-ch:
