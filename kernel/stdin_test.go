@@ -12,8 +12,7 @@ import (
 )
 
 // TestInputWithoutStdinSocket has a client allow stdin without connecting a stdin socket of its
-// own:
-// the cell's input request cannot go out, and an interrupt still ends the cell.
+// own: its input request reaches nobody, and an interrupt still ends the cell.
 func TestInputWithoutStdinSocket(t *testing.T) {
 	h := startKernel(t, "tcp", t.TempDir(), kernel.Options{})
 	ctx := testContext(t)
