@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -82,5 +83,39 @@ func TestAlertShortFieldNames(t *testing.T) {
 	}
 	if want == 0 || p.Alerts.TotalResults != want {
 		t.Fatalf("severity >= 0.6 matched %d alerts, want %d", p.Alerts.TotalResults, want)
+	}
+}
+
+func TestAlertAggregation(t *testing.T) {
+	srv := start(t, t.TempDir())
+	tok := token(t, srv)
+	tenant := srv.TenantIDs()[0]
+	want := map[string]int{}
+	for _, a := range srv.Dataset().AlertsOf(tenant) {
+		want[a["status"].(string)]++
+	}
+	r := post(t, srv.URL()+emulator.PathGraphQL, tok, tenant, `query($in: SearchRequestInput) {
+		alertsServiceSearch(in: $in) { alerts { group_by { value keys { key value } } } } }`,
+		map[string]any{"in": map[string]any{"cql_query": "FROM alert | aggregate count by status"}})
+	var out struct {
+		Alerts struct {
+			GroupBy []struct {
+				Value float64 `json:"value"`
+				Keys  []struct{ Key, Value string }
+			} `json:"group_by"`
+		} `json:"alerts"`
+	}
+	if err := json.Unmarshal(r.Data["alertsServiceSearch"], &out); err != nil || len(r.Errors) > 0 {
+		t.Fatalf("aggregate: %v %+v", err, r.Errors)
+	}
+	got := map[string]int{}
+	for _, g := range out.Alerts.GroupBy {
+		if len(g.Keys) != 1 || g.Keys[0].Key != "status" {
+			t.Fatalf("group keys %+v", g.Keys)
+		}
+		got[g.Keys[0].Value] = int(g.Value)
+	}
+	if len(got) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("counts %v, want %v", got, want)
 	}
 }
