@@ -23,8 +23,14 @@ func (k *Kernel) handle(s *socket, req Message) (after func()) {
 	defer func() {
 		if r := recover(); r != nil {
 			k.log.Error("request handler panicked", "msg_type", req.Header.MsgType, "panic", r)
-			k.reply(s, req, replyType(req.Header.MsgType), errorContent("InternalError",
-				fmt.Sprintf("the kernel failed on %s: %v", req.Header.MsgType, r)))
+			content := errorContent("InternalError",
+				fmt.Sprintf("the kernel failed on %s: %v", req.Header.MsgType, r))
+			if req.Header.MsgType == "execute_request" {
+				// Shown in the cell's output, like any other error.
+				k.publish(&req, "error", map[string]any{"ename": content["ename"],
+					"evalue": content["evalue"], "traceback": content["traceback"]})
+			}
+			k.reply(s, req, replyType(req.Header.MsgType), content)
 			after = nil
 		}
 	}()

@@ -677,6 +677,9 @@ func TestEnginePanic(t *testing.T) {
 		!strings.Contains(res.Error.Value, "engine bug") {
 		t.Errorf("panicking cell: %q %+v", res.Status, res.Error)
 	}
+	if got := msgTypes(res.Outputs()); strings.Join(got, " ") != "error" {
+		t.Errorf("panicking cell published %v, want one error", got)
+	}
 	res, err = h.c.Execute(ctx, "print fine", client.ExecuteOptions{})
 	if err != nil || res.Stream("stdout") != "fine\n" {
 		t.Errorf("cell after the panic: %+v %v", res, err)
