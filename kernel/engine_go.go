@@ -51,6 +51,10 @@ type EngineOptions struct {
 }
 
 // GoEngine runs Go cells with the yaegi interpreter. It implements Engine.
+//
+// Limitation: a goroutine that outlives its cell and reads or writes package-level variables
+// races with the start of later cells, because yaegi v0.16.1 reallocates its global frame
+// without a lock the goroutine takes. Goroutines confined to their own variables are safe.
 type GoEngine struct {
 	opts   EngineOptions
 	interp *interp.Interpreter

@@ -361,34 +361,45 @@ func TestExecuteShowInterpretedType(t *testing.T) {
 	}
 }
 
+// TestExecuteGoroutines keeps its goroutines off package-level variables: in yaegi v0.16.1 a
+// goroutine that outlives its cell and reads them races with the next cell's start.
 func TestExecuteGoroutines(t *testing.T) {
 	e := newTestEngine(t, EngineOptions{})
-	rep, r := run(t, e, "done := make(chan bool)\n"+
-		"go func() { defer close(done); panic(\"in goroutine\") }()\n<-done\nfmt.Println(\"after\")")
-	// The report may come after the cell ended: then the next cell carries it.
-	_, next := run(t, e, "0")
-	if rep.Err != nil || r.stream("stdout") != "after\n" ||
-		!strings.Contains(r.stream("stderr")+next.stream("stderr"), "panic in a goroutine") {
-		t.Fatalf("goroutine panic: %+v stdout %q stderr %q", rep.Err, r.stream("stdout"),
-			r.stream("stderr")+next.stream("stderr"))
+	rep, r := run(t, e, "func boom() {\n\tdone := make(chan bool)\n"+
+		"\tgo func() { defer close(done); panic(\"in goroutine\") }()\n\t<-done\n}\n"+
+		"boom()\nfmt.Println(\"after\")")
+	if rep.Err != nil || r.stream("stdout") != "after\n" {
+		t.Fatalf("goroutine panic: %+v stdout %q", rep.Err, r.stream("stdout"))
 	}
-	rep, _ = run(t, e, "ch := make(chan int)\nf := func(a, b int) { ch <- a + b }\n"+
-		"x := 2\ngo f(x, 3)\nx = 100\n<-ch")
+	// The report may come after the cell ended: later cells carry it.
+	stderr := r.stream("stderr")
+	for i := 0; i < 200 && !strings.Contains(stderr, "panic in a goroutine"); i++ {
+		_, next := run(t, e, "time.Sleep(time.Millisecond)")
+		stderr += next.stream("stderr")
+	}
+	if !strings.Contains(stderr, "panic in a goroutine (recovered") {
+		t.Errorf("no report of the goroutine's panic: %q", stderr)
+	}
+
+	rep, _ = run(t, e, "ch := make(chan int)\nf := func(a, b int, c chan int) { c <- a + b }\n"+
+		"x := 2\ngo f(x, 3, ch)\nx = 100\n<-ch")
 	if plain(rep.Result) != "5" {
 		t.Errorf("go statement arguments are evaluated at the go statement: %q %+v",
 			plain(rep.Result), rep.Err)
 	}
-	// Output a goroutine writes after its cell ended reaches a later cell.
-	rep, _ = run(t, e, "late, finished := make(chan bool), make(chan bool)\n"+
-		"go func() { <-late; fmt.Println(\"late\"); close(finished) }()")
+
+	// Output a goroutine writes after its cell ended reaches a later cell, once.
+	rep, _ = run(t, e, "func later() (chan bool, chan bool) {\n"+
+		"\tlate, finished := make(chan bool), make(chan bool)\n"+
+		"\tgo func() { <-late; fmt.Println(\"late\"); close(finished) }()\n"+
+		"\treturn late, finished\n}\nlate, finished := later()")
 	if rep.Err != nil {
 		t.Fatal(rep.Err)
 	}
 	_, r = run(t, e, "close(late)")
 	_, r2 := run(t, e, "<-finished")
 	_, r3 := run(t, e, "1")
-	got := r.stream("stdout") + r2.stream("stdout") + r3.stream("stdout")
-	if got != "late\n" {
+	if got := r.stream("stdout") + r2.stream("stdout") + r3.stream("stdout"); got != "late\n" {
 		t.Errorf("late output %q, want it once", got)
 	}
 }

@@ -72,8 +72,8 @@ func (p *planner) rewriteNodes(ps *parsedSeg, unclassified map[*parsedSeg]bool) 
 // goRecover makes a goroutine a cell starts recover its panic: in the interpreter a panic
 // in a goroutine would end the kernel. `go f(a, b)` becomes
 //
-//	{ _gtg1_0, _gtg1_1 := a, b; go func() {
-//		defer func() { _gotaegis.GoPanic(recover()) }(); f(_gtg1_0, _gtg1_1) }() }
+//	_gtg1_0, _gtg1_1 := a, b; go func() {
+//		defer func() { _gotaegis.GoPanic(recover()) }(); f(_gtg1_0, _gtg1_1) }()
 //
 // so the arguments are still evaluated when the go statement runs. Literals and function
 // literals are left in place, where the planner's other rewrites of them apply.
@@ -95,8 +95,8 @@ func (p *planner) goRecover(ps *parsedSeg, g *ast.GoStmt) {
 	start, end := ps.offset(g.Pos()), ps.offset(g.End())
 	opening, closing := "", " }()"
 	if len(names) > 0 {
-		opening = "{ " + strings.Join(names, ", ") + " := " + strings.Join(values, ", ") + "; "
-		closing += " }"
+		// No enclosing block: yaegi mishandles closures over variables of such a block.
+		opening = strings.Join(names, ", ") + " := " + strings.Join(values, ", ") + "; "
 	}
 	p.edits = append(p.edits,
 		edit{pos: start, end: start, text: opening},
