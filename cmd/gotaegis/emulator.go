@@ -26,7 +26,11 @@ func startLocal(context.Context) (string, error) {
 
 func init() {
 	sdk.RegisterLocal(startLocal)
+	root.AddCommand(newEmulatorCmd())
+}
 
+// newEmulatorCmd is `gotaegis emulator`: it serves the emulator until interrupted.
+func newEmulatorCmd() *cobra.Command {
 	var cfg emulator.Config
 	cmd := &cobra.Command{
 		Use:   "emulator",
@@ -81,5 +85,5 @@ the next requests fail.`,
 		"tokens")
 	f.BoolVar(&cfg.ManualDeviceApproval, "manual-device-approval", false, "make device-code "+
 		"logins wait until the verification URL is opened")
-	root.AddCommand(cmd)
+	return cmd
 }
