@@ -11,6 +11,7 @@ import (
 
 func testSession() *session {
 	s := newSession()
+	s.imports["display"] = "gotaegis/kernel/display" // as the engine's prelude imports it
 	s.pkgName = func(ip string) (string, bool) {
 		if n, ok := stdlibNames()[ip]; ok {
 			return n, true
@@ -84,6 +85,9 @@ func TestPlanRewrites(t *testing.T) {
 			[]string{`_gotaegis.Magic("%taegis alerts $tn", map[string]any{"tn": tn})`}, nil},
 		{"magic last", "%taegis alerts", []string{`_gotaegis.MagicResult("%taegis alerts")`}, nil},
 		{"shell line", "!echo hi", []string{`_gotaegis.MagicResult("!echo hi")`}, nil},
+		{"go statement", "go f(x, 1)", []string{"_gtg1_0 := x; go func() { defer func() { " +
+			"_gotaegis.GoPanic(recover()) }(); f(_gtg1_0, 1) }()"}, nil},
+		{"display show", "display.Show(v)", []string{"_gotaegisDisplayShow(v)"}, nil},
 		{"negation is Go", "ok := true\nx := ok &&\n!ok", []string{"!ok"}, nil},
 	}
 	for _, tt := range tests {
