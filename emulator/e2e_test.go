@@ -547,3 +547,52 @@ func TestCloseEndsWebsockets(t *testing.T) {
 		}
 	}
 }
+
+func TestEventQueryLifecycleAndFetch(t *testing.T) {
+	srv := start(t, t.TempDir())
+	tenant := srv.TenantIDs()[0]
+	tok := token(t, srv)
+	url := srv.URL() + emulator.PathEvents
+	msgs := subscribe(t, srv, tok, tenant, `subscription { eventQuery(query:
+		"FROM process | head 3") { queryId result { rows } } }`, nil)
+	var first struct {
+		EventQuery struct {
+			QueryID string `json:"queryId"`
+		} `json:"eventQuery"`
+	}
+	_ = json.Unmarshal(msgs[0], &first)
+	id := first.EventQuery.QueryID
+	if id == "" {
+		t.Fatalf("no queryId in %s", msgs[0])
+	}
+	q := `query($id: ID!) { eventQuery(id: $id) { status types progress { totalRows } } }`
+	r := post(t, url, tok, tenant, q, map[string]any{"id": id})
+	if !strings.Contains(string(r.Data["eventQuery"]), `"status":"SUCCEEDED"`) ||
+		!strings.Contains(string(r.Data["eventQuery"]), `"totalRows":3`) {
+		t.Fatalf("eventQuery state %s %+v", r.Data["eventQuery"], r.Errors)
+	}
+	del := post(t, url, tok, tenant, `mutation($id: ID!) { deleteEventQuery(id: $id) }`,
+		map[string]any{"id": id})
+	if string(del.Data["deleteEventQuery"]) != "true" {
+		t.Fatalf("delete %s %+v", del.Data["deleteEventQuery"], del.Errors)
+	}
+	if r := post(t, url, tok, tenant, q, map[string]any{"id": id}); r.code() != "NOT_FOUND" {
+		t.Fatalf("after delete: %+v", r.Errors)
+	}
+
+	rows, err := srv.Dataset().Events(tenant, "process")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evID := rows[0]["id"].(string)
+	got := post(t, url, tok, tenant, `query($ids: [ID!]!) { events(ids: $ids) { id values } }`,
+		map[string]any{"ids": []string{evID, "event://nope"}})
+	var evs []struct {
+		ID     string         `json:"id"`
+		Values map[string]any `json:"values"`
+	}
+	_ = json.Unmarshal(got.Data["events"], &evs)
+	if len(evs) != 1 || evs[0].ID != evID || evs[0].Values["event_type"] != "process" {
+		t.Fatalf("events(ids) = %s %+v", got.Data["events"], got.Errors)
+	}
+}
