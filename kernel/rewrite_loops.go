@@ -101,7 +101,7 @@ func (p *planner) goRecover(ps *parsedSeg, g *ast.GoStmt) {
 	p.edits = append(p.edits,
 		edit{pos: start, end: start, text: opening},
 		edit{pos: start, end: start + len("go"), text: "go func() { defer func() { " +
-			bridgePkg + ".GoPanic(recover()) }(); "},
+			bridgePkg + ".GoPanic(recover()) }();"},
 		edit{pos: end, end: end, text: closing})
 }
 
