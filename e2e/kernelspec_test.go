@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -90,4 +92,55 @@ func withEnv(env []string, key, value string) []string {
 		}
 	}
 	return append(out, key+"="+value)
+}
+
+// TestKernelspecInstallWithoutPermission installs, as an unprivileged user, into a directory
+// only root may write: the error must say what to do instead. It needs root, to switch user.
+func TestKernelspecInstallWithoutPermission(t *testing.T) {
+	setupBinary(t)
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run the binary as another user")
+	}
+	setpriv := tool(t, "/usr/bin/setpriv", "util-linux")
+
+	// The unprivileged user must be able to reach and run a copy of the binary.
+	dir, err := os.MkdirTemp("", "gotaegis-perm-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(harness.bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "gotaegis")
+	if err := os.WriteFile(bin, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	prefix := filepath.Join(dir, "system")
+	if err := os.MkdirAll(filepath.Join(prefix, "share", "jupyter", "kernels"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
+		bin, "kernelspec", "install", "--prefix", prefix)
+	cmd.Env = withEnv(harness.env, "HOME", dir)
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("an unprivileged install into a root-owned directory succeeded:\n%s", out)
+	}
+	for _, want := range []string{"permission denied", "--user", "--prefix DIR"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the error lacks %q:\n%s", want, out)
+		}
+	}
+	kernels, _ := os.ReadDir(filepath.Join(prefix, "share", "jupyter", "kernels"))
+	if len(kernels) != 0 {
+		t.Errorf("the failed install left %v behind", kernels)
+	}
 }
