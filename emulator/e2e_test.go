@@ -596,3 +596,66 @@ func TestEventQueryLifecycleAndFetch(t *testing.T) {
 		t.Fatalf("events(ids) = %s %+v", got.Data["events"], got.Errors)
 	}
 }
+
+func TestInvestigationLifecycle(t *testing.T) {
+	srv := start(t, t.TempDir())
+	tenant := srv.TenantIDs()[0]
+	alertID := srv.Dataset().AlertsOf(tenant)[1]["id"].(string)
+	tok := token(t, srv)
+	url := srv.URL() + emulator.PathGraphQL
+	do := func(q string, vars map[string]any) *gqlResponse {
+		t.Helper()
+		return post(t, url, tok, tenant, q, vars)
+	}
+	r := do(createInv, map[string]any{"in": map[string]any{"title": "lifecycle"}})
+	var inv struct{ ID string }
+	_ = json.Unmarshal(r.Data["createInvestigationV2"], &inv)
+
+	steps := []struct {
+		name, q, field, want, code string
+	}{
+		{"add alert", `mutation($id: ID!, $a: [String!]) { addEvidenceToInvestigation(
+			input: {investigationId: $id, alerts: $a}) { alerts } }`,
+			"addEvidenceToInvestigation", alertID, ""},
+		{"add unknown alert", `mutation($id: ID!) { addEvidenceToInvestigation(input:
+			{investigationId: $id, alerts: ["alert://nope"]}) { alerts } }`, "", "", "NOT_FOUND"},
+		{"close needs a resolution", `mutation($id: ID!) { closeInvestigation(input:
+			{id: $id, status: CLOSED_FALSE_POSITIVE_ALERT}) { id } }`, "", "",
+			"BAD_USER_INPUT"},
+		{"close", `mutation($id: ID!) { closeInvestigation(input: {id: $id,
+			status: CLOSED_FALSE_POSITIVE_ALERT, alertsResolutionStatus: FALSE_POSITIVE,
+			reason: "benign"}) { status closeReason } }`, "closeInvestigation",
+			`"status":"CLOSED_FALSE_POSITIVE_ALERT"`, ""},
+		{"alert resolved", `query($a: [String!]) { alertsServiceRetrieveAlertsById(in:
+			{iDs: $a}) { alerts { list { status resolution_reason } } } }`,
+			"alertsServiceRetrieveAlertsById", `"status":"FALSE_POSITIVE"`, ""},
+		{"remove alert", `mutation($id: ID!, $a: [String!]) {
+			removeEvidenceFromInvestigation(input: {investigationId: $id, alerts: $a}) {
+			alerts } }`, "removeEvidenceFromInvestigation", alertID, ""},
+		{"update", `mutation($id: ID!) { updateInvestigationV2(input: {id: $id,
+			priority: 4, tags: ["hunt"]}) { priority tags alertsEvidenceCount } }`,
+			"updateInvestigationV2", `"priority":4,"tags":["hunt"],"alertsEvidenceCount":0`, ""},
+		{"bad priority", `mutation($id: ID!) { updateInvestigationV2(input: {id: $id,
+			priority: 9}) { id } }`, "", "", "BAD_USER_INPUT"},
+		{"archive", `mutation($id: ID!) { archiveInvestigationV2(input: {id: $id}) {
+			archivedAt } }`, "archiveInvestigationV2", `"archivedAt":"`, ""},
+		{"hidden when archived", `{ investigationsV2(arguments: {}) { totalCount } }`,
+			"investigationsV2", `"totalCount":0`, ""},
+		{"unarchive", `mutation($id: ID!) { unarchiveInvestigationV2(input: {id: $id}) {
+			archivedAt } }`, "unarchiveInvestigationV2", `"archivedAt":null`, ""},
+		{"listed again", `{ investigationsV2(arguments: {}) { totalCount } }`,
+			"investigationsV2", `"totalCount":1`, ""},
+	}
+	for _, s := range steps {
+		r := do(s.q, map[string]any{"id": inv.ID, "a": []string{alertID}})
+		if s.code != "" {
+			if r.code() != s.code {
+				t.Fatalf("%s: %+v, want %s", s.name, r.Errors, s.code)
+			}
+			continue
+		}
+		if len(r.Errors) > 0 || !strings.Contains(string(r.Data[s.field]), s.want) {
+			t.Fatalf("%s: %s %+v, want %s", s.name, r.Data[s.field], r.Errors, s.want)
+		}
+	}
+}
