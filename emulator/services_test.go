@@ -119,3 +119,119 @@ func TestAlertAggregation(t *testing.T) {
 		t.Fatalf("counts %v, want %v", got, want)
 	}
 }
+
+// TestCursorsPageToTheEnd pages each cursor-paged list to its end and checks every item comes
+// once.
+func TestCursorsPageToTheEnd(t *testing.T) {
+	srv := start(t, t.TempDir())
+	tok := token(t, srv)
+	tenant := srv.TenantIDs()[0]
+	type page struct {
+		ids   []string
+		next  string
+		more  bool
+		total int
+	}
+	tests := []struct {
+		name, path, query string
+		vars              func(cursor string, n int) map[string]any
+		read              func(data map[string]json.RawMessage) page
+	}{
+		{"tenants4", emulator.PathGraphQL,
+			`query($q: TenantsQuery!) { tenants(tenantsQuery: $q) { cursorPos hasMore
+				totalCount tenants { id } } }`,
+			func(c string, n int) map[string]any {
+				q := map[string]any{"count": 4}
+				if c != "" {
+					q["afterCursor"] = c
+				}
+				return map[string]any{"q": q}
+			},
+			func(d map[string]json.RawMessage) page {
+				var x struct {
+					CursorPos  string `json:"cursorPos"`
+					HasMore    bool   `json:"hasMore"`
+					TotalCount int    `json:"totalCount"`
+					Tenants    []struct{ ID string }
+				}
+				_ = json.Unmarshal(d["tenants"], &x)
+				p := page{next: x.CursorPos, more: x.HasMore, total: x.TotalCount}
+				for _, t := range x.Tenants {
+					p.ids = append(p.ids, t.ID)
+				}
+				return p
+			}},
+		{"legacy tenants", emulator.PathTenants,
+			`query($q: TenantsQuery!) { tenants(tenantsQuery: $q) { hasMore totalCount
+				results { id } } }`,
+			func(_ string, n int) map[string]any {
+				return map[string]any{"q": map[string]any{"maxResults": 4, "pageNum": n}}
+			},
+			func(d map[string]json.RawMessage) page {
+				var x struct {
+					HasMore    bool `json:"hasMore"`
+					TotalCount int  `json:"totalCount"`
+					Results    []struct{ ID string }
+				}
+				_ = json.Unmarshal(d["tenants"], &x)
+				p := page{more: x.HasMore, total: x.TotalCount}
+				for _, t := range x.Results {
+					p.ids = append(p.ids, t.ID)
+				}
+				return p
+			}},
+		{"assetsV2", emulator.PathGraphQL,
+			`query($after: String) { assetsV2(first: 7, after: $after) { totalCount
+				pageInfo { endCursor hasNextPage } assets { id } } }`,
+			func(c string, _ int) map[string]any {
+				if c == "" {
+					return nil
+				}
+				return map[string]any{"after": c}
+			},
+			func(d map[string]json.RawMessage) page {
+				var x struct {
+					TotalCount int `json:"totalCount"`
+					PageInfo   struct {
+						EndCursor   string `json:"endCursor"`
+						HasNextPage bool   `json:"hasNextPage"`
+					} `json:"pageInfo"`
+					Assets []struct{ ID string }
+				}
+				_ = json.Unmarshal(d["assetsV2"], &x)
+				p := page{next: x.PageInfo.EndCursor, more: x.PageInfo.HasNextPage,
+					total: x.TotalCount}
+				for _, a := range x.Assets {
+					p.ids = append(p.ids, a.ID)
+				}
+				return p
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			seen := map[string]bool{}
+			cursor, total := "", -1
+			for n := 1; n < 1000; n++ {
+				r := post(t, srv.URL()+tt.path, tok, tenant, tt.query, tt.vars(cursor, n))
+				if len(r.Errors) > 0 {
+					t.Fatalf("page %d: %+v", n, r.Errors)
+				}
+				p := tt.read(r.Data)
+				total = p.total
+				for _, id := range p.ids {
+					if seen[id] {
+						t.Fatalf("page %d repeats %s", n, id)
+					}
+					seen[id] = true
+				}
+				if !p.more {
+					break
+				}
+				cursor = p.next
+			}
+			if total <= 4 || len(seen) != total {
+				t.Fatalf("paged %d items, total %d", len(seen), total)
+			}
+		})
+	}
+}
