@@ -54,7 +54,13 @@ func Install(kernelsDir, name string, spec Spec) (string, error) {
 	// never sees a half-written one and a failure keeps the old one.
 	tmp, err := os.MkdirTemp(kernelsDir, ".install-"+name+"-")
 	if err != nil {
-		return "", fmt.Errorf("install kernelspec %s: %w", name, err)
+		// The scratch directory's name means nothing to the user; the directory it was in does.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return "", fmt.Errorf("install kernelspec %s: cannot write in %s: %w", name, kernelsDir,
+			err)
 	}
 	defer os.RemoveAll(tmp)
 	if err := os.Chmod(tmp, 0o755); err != nil {

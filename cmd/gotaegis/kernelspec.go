@@ -117,7 +117,7 @@ environment, for example:
 			spec.DisplayName = displayName
 			path, err := kernelspec.Install(dir, name, spec)
 			if err != nil {
-				return withPermissionHint(err, dir)
+				return withPermissionHint(err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Installed kernelspec %s (%q) in %s\n",
 				name, displayName, path)
@@ -214,7 +214,7 @@ Kernelspecs of other kernels are left alone.`,
 			}
 			removed, err := kernelspec.Remove(dir, name)
 			if err != nil {
-				return withPermissionHint(err, dir)
+				return withPermissionHint(err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Removed kernelspec %s from %s\n", name, removed)
 			return nil
@@ -254,11 +254,10 @@ func executable() (string, error) {
 }
 
 // withPermissionHint adds what to do to a permission error.
-func withPermissionHint(err error, dir string) error {
+func withPermissionHint(err error) error {
 	if !errors.Is(err, fs.ErrPermission) {
 		return err
 	}
-	return fmt.Errorf("%w\nyou may not write %s: use --user to work with your own kernels, "+
-		"--prefix DIR for a directory you may write, or run as a user who may write there",
-		err, dir)
+	return fmt.Errorf("%w\nuse --user for your own kernels, --prefix DIR for a directory you may "+
+		"write, or run as a user who may write there", err)
 }

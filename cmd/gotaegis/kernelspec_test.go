@@ -26,7 +26,7 @@ func TestWithPermissionHint(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := withPermissionHint(tt.err, "/usr/share/jupyter/kernels")
+			got := withPermissionHint(tt.err)
 			if !errors.Is(got, tt.err) {
 				t.Fatalf("the hint lost the error: %v", got)
 			}
