@@ -74,7 +74,7 @@ the next requests fail.`,
 	f.BoolVar(&cfg.AllowRemote, "allow-remote", false, "allow a non-loopback --addr")
 	f.StringVar(&cfg.DataDir, "data", emulator.DefaultDataDir(), "directory for the state "+
 		"database and signing key")
-	f.Int64Var(&cfg.Seed, "seed", 1, "seed of the synthetic dataset")
+	f.Int64Var(&cfg.Seed, "seed", 0, "seed of the synthetic dataset (region local uses 0 too)")
 	f.IntVar(&cfg.Tenants, "tenants", 0, "customer tenants to generate (0: the default, 20)")
 	f.Float64Var(&cfg.Scale, "scale", 0, "multiplier of events and alerts (0: the default, 1)")
 	f.StringVar(&cfg.ClientID, "client-id", emulator.DefaultClientID, "client id the token "+
