@@ -22,8 +22,9 @@ generate:
 
 test: build lint test-go test-fuzz test-jupyter
 
-test-go:
-	$(GO) test -race -count=1 ./...
+# GOTAEGIS_BIN lets tests that run the binary reuse the one just built.
+test-go: build
+	GOTAEGIS_BIN=$(abspath $(BIN)) $(GO) test -race -count=1 ./...
 
 # Each fuzz target runs for a bounded time; targets are listed by package.
 test-fuzz:
