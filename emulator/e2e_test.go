@@ -659,3 +659,39 @@ func TestInvestigationLifecycle(t *testing.T) {
 		}
 	}
 }
+
+func TestEventOrder(t *testing.T) {
+	srv := start(t, t.TempDir())
+	tenant := srv.TenantIDs()[0]
+	tok := token(t, srv)
+	all, err := srv.Dataset().Events(tenant, "process")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		ascending bool
+		want      any
+	}{
+		{"newest first by default", false, all[len(all)-1]["id"]},
+		{"oldest first when ascending", true, all[0]["id"]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msgs := subscribe(t, srv, tok, tenant, `subscription($o: EventQueryOptions) {
+				eventQuery(query: "FROM process | head 1", options: $o) { result { rows } } }`,
+				map[string]any{"o": map[string]any{"timestampAscending": tt.ascending}})
+			var got any
+			for _, raw := range msgs {
+				var d map[string]eventMessage
+				_ = json.Unmarshal(raw, &d)
+				if r := d["eventQuery"].Result; r != nil && len(r.Rows) == 1 {
+					got = r.Rows[0]["id"]
+				}
+			}
+			if got != tt.want {
+				t.Fatalf("head 1 gave %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

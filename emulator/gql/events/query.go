@@ -85,10 +85,12 @@ func (r *Resolver) start(ctx context.Context, src string, metadata map[string]an
 		if err != nil {
 			return nil, gql.BadInput(ctx, "query: %v", err)
 		}
-		rows := q.Run(recs)
-		if !q.Aggregated() && !deref(opts.TimestampAscending) && !sorted(q) {
-			rows = reversed(rows)
+		// Taegis returns the newest events first unless asked otherwise; ordering the input
+		// keeps that true through head and tail, and a sort stage still has the last word.
+		if !deref(opts.TimestampAscending) {
+			recs = reversed(recs)
 		}
+		rows := q.Run(recs)
 		if len(rows) > maxRows {
 			rows = rows[:maxRows]
 		}
@@ -111,16 +113,6 @@ func (r *Resolver) start(ctx context.Context, src string, metadata map[string]an
 		eq.model.Progress = append(eq.model.Progress, r.progress(eq, t))
 	}
 	return eq, nil
-}
-
-// sorted reports whether the query orders its rows itself.
-func sorted(q *cql.Query) bool {
-	for _, p := range q.Stages() {
-		if p.Kind == cql.PipeSort || p.Kind == cql.PipeHead || p.Kind == cql.PipeTail {
-			return true
-		}
-	}
-	return false
 }
 
 func reversed(rows []map[string]any) []map[string]any {
