@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -33,8 +35,55 @@ func TestMain(m *testing.M) {
 		harness.noKernel = checkKernel()
 	}
 	code := m.Run()
+	if pids := stopStrays(harness.bin); len(pids) > 0 {
+		// A front end that exits without waiting for its kernel to end can leave it running;
+		// the kernel then outlives the test, which must not happen to a suite.
+		fmt.Fprintf(os.Stderr, "e2e: stopped %d kernel process(es) left running by the Jupyter "+
+			"front ends: %v\n", len(pids), pids)
+	}
 	os.RemoveAll(tmp)
 	os.Exit(code)
+}
+
+// stopStrays ends the processes still running bin, which only this suite's front ends start,
+// and returns their ids.
+func stopStrays(bin string) []int {
+	if bin == "" {
+		return nil
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if !runs(pid, bin) {
+			continue
+		}
+		if p, err := os.FindProcess(pid); err == nil && p.Signal(syscall.SIGTERM) == nil {
+			pids = append(pids, pid)
+		}
+	}
+	if len(pids) > 0 {
+		time.Sleep(time.Second)
+		for _, pid := range pids {
+			// Check again, so that a process id reused in the meantime is left alone.
+			if p, err := os.FindProcess(pid); err == nil && runs(pid, bin) {
+				_ = p.Signal(syscall.SIGKILL)
+			}
+		}
+	}
+	return pids
+}
+
+// runs reports whether process pid is running the program bin.
+func runs(pid int, bin string) bool {
+	cmdline, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))
+	return err == nil && bytes.HasPrefix(cmdline, []byte(bin+"\x00"))
 }
 
 // prepare builds the binary into tmp and installs its kernelspec into tmp/jupyter.
