@@ -106,17 +106,19 @@ func (s *State) AddAlert(rec map[string]any) error {
 	return nil
 }
 
-// Alerts returns a tenant's alerts: those added with AddAlert, then the generated ones.
+// Alerts returns a tenant's alerts: those added with AddAlert in the order added, then the
+// generated ones newest first, as Taegis lists them.
 func (s *State) Alerts(tenant string) []map[string]any {
 	gen := s.Data.AlertsOf(tenant)
 	s.mu.Lock()
 	extra := s.extra[tenant]
 	s.mu.Unlock()
-	if len(extra) == 0 {
-		return gen
-	}
 	out := make([]map[string]any, 0, len(extra)+len(gen))
-	return append(append(out, extra...), gen...)
+	out = append(out, extra...)
+	for i := len(gen) - 1; i >= 0; i-- {
+		out = append(out, gen[i])
+	}
+	return out
 }
 
 // Alert returns one alert by id, added or generated.

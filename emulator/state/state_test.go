@@ -60,6 +60,10 @@ func TestAddAlert(t *testing.T) {
 	if len(all) != len(s.Data.AlertsOf(tenant))+1 || all[0]["id"] != "a1" {
 		t.Fatalf("added alert not first among %d", len(all))
 	}
+	gen := s.Data.AlertsOf(tenant)
+	if len(gen) > 1 && all[1]["id"] != gen[len(gen)-1]["id"] {
+		t.Fatal("generated alerts are not newest first")
+	}
 	if _, ok := s.Alert("a1"); !ok {
 		t.Fatal("added alert not found by id")
 	}
