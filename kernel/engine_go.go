@@ -27,14 +27,16 @@ type TaegisHook func(ctx context.Context, line, body string, vars Vars, out Outp
 // Vars gives a magic access to the interpreter's variables. It is valid only while the magic
 // runs.
 type Vars interface {
-	// Get returns the value of a variable: a local variable the magic line names as $name or
-	// ${name}, else a package-level variable or constant of the session.
+	// Get returns the value of a variable: a local variable the magic line names as $name,
+	// ${name} or inside {...}, else a package-level variable or constant of the session.
 	Get(name string) (any, bool)
 	// Set assigns v to the package-level variable name, declaring it when it does not exist
 	// or has a type v cannot be assigned to. The variable gets v's type when the interpreter
 	// can name it, else type any.
 	Set(name string, v any) error
-	// Eval evaluates a Go expression in the session and returns its value.
+	// Eval evaluates a Go expression in the session and returns its value. An expression that
+	// is only the name of a local variable the line names (as $name, ${name} or {name}) gives
+	// that variable; other expressions see package-level names only.
 	Eval(expr string) (any, error)
 }
 

@@ -290,6 +290,9 @@ func (v *goVars) Set(name string, x any) error {
 }
 
 func (v *goVars) Eval(expr string) (any, error) {
+	if x, ok := v.locals[strings.TrimSpace(expr)]; ok {
+		return x, nil
+	}
 	r, err := v.e.eval(context.Background(), expr)
 	if err != nil {
 		return nil, fmt.Errorf("evaluate %s: %w", expr, err)

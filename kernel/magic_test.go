@@ -3,6 +3,7 @@ package kernel
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -75,6 +76,11 @@ func TestTaegisHook(t *testing.T) {
 		if v, ok := vars.Get("tenant"); ok {
 			seen = append(seen, v)
 		}
+		if strings.Contains(line, "{tenant}") {
+			if v, err := vars.Eval("tenant"); err != nil || v != seen[len(seen)-1] {
+				return nil, fmt.Errorf("Eval of a local: %v %v", v, err)
+			}
+		}
 		if err := vars.Set("found", []string{"a", "b"}); err != nil {
 			return nil, err
 		}
@@ -86,7 +92,7 @@ func TestTaegisHook(t *testing.T) {
 	}
 	e := newTestEngine(t, EngineOptions{Taegis: hook})
 	code := "tenants := []string{\"t1\", \"t2\"}\nfor _, tenant := range tenants {\n" +
-		"\t%taegis alerts search --tenant $tenant\n}"
+		"\t%taegis alerts search --tenant $tenant --name {tenant}\n}"
 	rep, r := run(t, e, code)
 	if rep.Err != nil {
 		t.Fatalf("error %+v", rep.Err)

@@ -133,8 +133,119 @@ func (p *planner) displayCall(ps *parsedSeg, call *ast.CallExpr) {
 		text: to})
 }
 
-// magicVar matches the $name and ${name} references of a magic line.
-var magicVar = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
+// inScope reports whether a local variable name is declared, before at, in a block enclosing
+// at: the only locals a call placed at at may name.
+func inScope(f *ast.File, at ast.Node, name string) bool {
+	var path []ast.Node
+	var found []ast.Node
+	ast.Inspect(f, func(n ast.Node) bool {
+		if found != nil {
+			return false
+		}
+		if n == nil {
+			path = path[:len(path)-1]
+			return false
+		}
+		path = append(path, n)
+		if n == at {
+			found = append([]ast.Node(nil), path...)
+			return false
+		}
+		return true
+	})
+	declares := func(n ast.Node) bool {
+		hit := false
+		check := func(id *ast.Ident) {
+			if id != nil && id.Name == name && id.Pos() < at.Pos() {
+				hit = true
+			}
+		}
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, l := range n.Lhs {
+					id, _ := l.(*ast.Ident)
+					check(id)
+				}
+			}
+		case *ast.DeclStmt:
+			if gd, ok := n.Decl.(*ast.GenDecl); ok {
+				for _, spec := range gd.Specs {
+					if vs, ok := spec.(*ast.ValueSpec); ok {
+						for _, id := range vs.Names {
+							check(id)
+						}
+					}
+				}
+			}
+		case *ast.RangeStmt:
+			if n.Tok == token.DEFINE {
+				k, _ := n.Key.(*ast.Ident)
+				v, _ := n.Value.(*ast.Ident)
+				check(k)
+				check(v)
+			}
+		case *ast.FuncType:
+			for _, fl := range []*ast.FieldList{n.Params, n.Results} {
+				if fl == nil {
+					continue
+				}
+				for _, fd := range fl.List {
+					for _, id := range fd.Names {
+						check(id)
+					}
+				}
+			}
+		}
+		return hit
+	}
+	for _, n := range found {
+		switch n := n.(type) {
+		case *ast.BlockStmt:
+			// Only a block's own declarations: a loop's variables live in the loop.
+			for _, st := range n.List {
+				switch st.(type) {
+				case *ast.AssignStmt, *ast.DeclStmt:
+					if st.Pos() < at.Pos() && declares(st) {
+						return true
+					}
+				}
+			}
+		case *ast.ForStmt:
+			if n.Init != nil && declares(n.Init) {
+				return true
+			}
+		case *ast.IfStmt:
+			if n.Init != nil && declares(n.Init) {
+				return true
+			}
+		case *ast.SwitchStmt:
+			if n.Init != nil && declares(n.Init) {
+				return true
+			}
+		case *ast.RangeStmt:
+			if declares(n) {
+				return true
+			}
+		case *ast.FuncDecl:
+			if declares(n.Type) {
+				return true
+			}
+		case *ast.FuncLit:
+			if declares(n.Type) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// magicVar matches the $name and ${name} references of a magic line, magicExpr its {expr}
+// references.
+var (
+	magicVar  = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
+	magicExpr = regexp.MustCompile(`\{([^{}]+)\}`)
+)
 
 // magicLocals passes a magic call the variables its line names as $name or ${name} that the
 // cell declares, so a magic inside a loop sees the loop's variables.
@@ -156,9 +267,16 @@ func (p *planner) magicLocals(ps *parsedSeg, call *ast.CallExpr) {
 	}
 	seen := map[string]bool{}
 	var pairs []string
+	var names []string
 	for _, m := range magicVar.FindAllStringSubmatch(line, -1) {
-		name := m[1]
-		if _, declared := p.ints[name]; !declared || seen[name] {
+		names = append(names, m[1])
+	}
+	// The identifiers of {expr} references too, so that a lone {name} sees a local.
+	for _, m := range magicExpr.FindAllStringSubmatch(line, -1) {
+		names = append(names, codeIdents(m[1])...)
+	}
+	for _, name := range names {
+		if _, declared := p.ints[name]; !declared || seen[name] || !inScope(ps.file, call, name) {
 			continue
 		}
 		seen[name] = true

@@ -83,6 +83,10 @@ func TestPlanRewrites(t *testing.T) {
 		{"declared name is no package", "strings := []string{}\n_ = strings", nil, nil},
 		{"magic in loop", "for _, tn := range ts {\n\t%taegis alerts $tn\n}",
 			[]string{`_gotaegis.Magic("%taegis alerts $tn", map[string]any{"tn": tn})`}, nil},
+		{"magic expression local", "for _, tn := range ts {\n\t%taegis alerts {tn}\n}",
+			[]string{`map[string]any{"tn": tn}`}, nil},
+		{"magic out of a local's scope", "for _, tn := range ts { _ = tn }\n%taegis a $tn\nx := 1",
+			[]string{`_gotaegis.Magic("%taegis a $tn")`}, nil},
 		{"magic last", "%taegis alerts", []string{`_gotaegis.MagicResult("%taegis alerts")`}, nil},
 		{"shell line", "!echo hi", []string{`_gotaegis.MagicResult("!echo hi")`}, nil},
 		{"go statement", "go f(x, 1)", []string{"_gtg1_0 := x; go func() { defer func() { " +
