@@ -296,7 +296,7 @@ func (e *GoEngine) run(ctx context.Context, code string, cell *cellState) Reply 
 		}
 	}
 	if strings.HasPrefix(trimmed, "%%") {
-		return e.cellMagic(ctx, code, cell)
+		return e.cellMagic(code, cell)
 	}
 	src := substituteMagics(code, findMagicLines(code))
 	e.mu.Lock()

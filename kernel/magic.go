@@ -65,7 +65,7 @@ func (e *GoEngine) lineMagic(c *cellState, line string, locals map[string]any) (
 }
 
 // cellMagic runs a cell whose first line is a %% magic.
-func (e *GoEngine) cellMagic(ctx context.Context, code string, c *cellState) Reply {
+func (e *GoEngine) cellMagic(code string, c *cellState) Reply {
 	code = strings.TrimLeft(code, " \t\r\n")
 	first, body, _ := strings.Cut(code, "\n")
 	first = strings.TrimSpace(first)
@@ -87,7 +87,6 @@ func (e *GoEngine) cellMagic(ctx context.Context, code string, c *cellState) Rep
 		return Reply{Err: &Error{Name: "MagicError", Value: msg,
 			Traceback: []string{"MagicError: " + msg}}}
 	}
-	_ = ctx
 	return Reply{Result: res}
 }
 
