@@ -695,3 +695,41 @@ func TestEventOrder(t *testing.T) {
 		})
 	}
 }
+
+func TestConcurrentEvidenceIsAllKept(t *testing.T) {
+	srv := start(t, t.TempDir())
+	tenant := srv.TenantIDs()[0]
+	tok := token(t, srv)
+	url := srv.URL() + emulator.PathGraphQL
+	r := post(t, url, tok, tenant, createInv, map[string]any{"in": map[string]any{
+		"title": "busy"}})
+	var inv struct{ ID string }
+	_ = json.Unmarshal(r.Data["createInvestigationV2"], &inv)
+	alerts := srv.Dataset().AlertsOf(tenant)
+	n := min(20, len(alerts))
+	errs := make(chan string, n)
+	for i := range n {
+		go func() {
+			r := post(t, url, tok, tenant, `mutation($id: ID!, $a: [String!]) {
+				addEvidenceToInvestigation(input: {investigationId: $id, alerts: $a}) {
+				investigationId } }`, map[string]any{"id": inv.ID,
+				"a": []string{alerts[i]["id"].(string)}})
+			msg := ""
+			if len(r.Errors) > 0 {
+				msg = r.Errors[0].Message
+			}
+			errs <- msg
+		}()
+	}
+	for range n {
+		if msg := <-errs; msg != "" {
+			t.Fatal(msg)
+		}
+	}
+	got := post(t, url, tok, tenant, `query($id: ID!) { investigationV2(arguments: {id: $id}) {
+		alertsEvidenceCount } }`, map[string]any{"id": inv.ID})
+	want := fmt.Sprintf(`{"alertsEvidenceCount":%d}`, n)
+	if string(got.Data["investigationV2"]) != want {
+		t.Fatalf("after %d concurrent additions: %s", n, got.Data["investigationV2"])
+	}
+}

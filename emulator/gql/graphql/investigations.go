@@ -180,6 +180,8 @@ func (r *Resolver) attach(ctx context.Context, inv *InvestigationV2,
 
 func (r *Resolver) addEvidence(ctx context.Context, in AddEvidenceToInvestigationInput) (
 	*AddEvidenceToInvestigationResult, error) {
+	r.invMu.Lock()
+	defer r.invMu.Unlock()
 	inv, err := r.loadInvestigation(ctx, in.InvestigationID)
 	if err != nil {
 		return nil, err
@@ -197,6 +199,8 @@ func (r *Resolver) addEvidence(ctx context.Context, in AddEvidenceToInvestigatio
 
 func (r *Resolver) removeEvidence(ctx context.Context, in RemoveEvidenceFromInvestigationInput) (
 	*RemoveEvidenceFromInvestigationResult, error) {
+	r.invMu.Lock()
+	defer r.invMu.Unlock()
 	inv, err := r.loadInvestigation(ctx, in.InvestigationID)
 	if err != nil {
 		return nil, err
@@ -224,6 +228,8 @@ func (r *Resolver) removeEvidence(ctx context.Context, in RemoveEvidenceFromInve
 
 func (r *Resolver) updateInvestigation(ctx context.Context, in UpdateInvestigationV2Input) (
 	*InvestigationV2, error) {
+	r.invMu.Lock()
+	defer r.invMu.Unlock()
 	inv, err := r.loadInvestigation(ctx, in.ID)
 	if err != nil {
 		return nil, err
@@ -271,6 +277,8 @@ func (r *Resolver) updateInvestigation(ctx context.Context, in UpdateInvestigati
 
 func (r *Resolver) closeInvestigation(ctx context.Context, in CloseInvestigationInput) (
 	*InvestigationV2, error) {
+	r.invMu.Lock()
+	defer r.invMu.Unlock()
 	inv, err := r.loadInvestigation(ctx, in.ID)
 	if err != nil {
 		return nil, err
@@ -301,6 +309,8 @@ func (r *Resolver) closeInvestigation(ctx context.Context, in CloseInvestigation
 
 func (r *Resolver) archiveInvestigation(ctx context.Context, id string, archive bool) (
 	*InvestigationV2, error) {
+	r.invMu.Lock()
+	defer r.invMu.Unlock()
 	inv, err := r.loadInvestigation(ctx, id)
 	if err != nil {
 		return nil, err
@@ -353,6 +363,8 @@ func (r *Resolver) investigations(ctx context.Context, args InvestigationsV2Argu
 
 func (r *Resolver) addComment(ctx context.Context, in AddCommentToInvestigationInput) (
 	*CommentV2, error) {
+	r.invMu.Lock()
+	defer r.invMu.Unlock()
 	if in.Content == "" {
 		return nil, gql.BadInput(ctx, "input.content is empty: write the comment text")
 	}

@@ -14,6 +14,9 @@ type Resolver struct {
 	// decoded keeps alert models by id: records never change, and decoding them is most of
 	// the cost of a large search.
 	decoded sync.Map
+	// invMu serializes the read-modify-write of investigations, so concurrent changes to one
+	// investigation are all kept.
+	invMu sync.Mutex
 }
 
 // New returns the main gateway's HTTP handler: GraphQL over POST, GET and graphql-ws.
