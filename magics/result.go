@@ -5,8 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"gotaegis/evidence"
@@ -106,4 +109,141 @@ func (r *Result) seal() error {
 	}
 	r.Provenance.Hash = h
 	return nil
+}
+
+// resolveWindow fills p.Earliest and p.Latest from the EARLIEST= and LATEST= clauses of a CQL
+// query, resolving relative times (-30m, -1d, -2w, 0 for now) against now, once, so that
+// every tenant and page of a command reports the same window. Without EARLIEST both stay
+// zero (the server's default window applies); with EARLIEST but no LATEST, Latest is now.
+// Text inside quotes is never read as a clause.
+func resolveWindow(query string, now time.Time, p *Provenance) error {
+	clauses, err := timeClauses(query)
+	if err != nil {
+		return err
+	}
+	for kw, val := range clauses {
+		at, err := parseCQLTime(val, now)
+		if err != nil {
+			return fmt.Errorf("%s=%s: %w", kw, val, err)
+		}
+		if kw == "EARLIEST" {
+			p.Earliest = at
+		} else {
+			p.Latest = at
+		}
+	}
+	if !p.Earliest.IsZero() && p.Latest.IsZero() {
+		p.Latest = now.UTC()
+	}
+	return nil
+}
+
+// timeClauses returns the values of the EARLIEST and LATEST clauses of query, keyed by the
+// upper-case keyword, with their quotes removed.
+func timeClauses(query string) (map[string]string, error) {
+	out := map[string]string{}
+	for i := 0; i < len(query); {
+		switch c := query[i]; {
+		case c == '\'' || c == '"':
+			end := strings.IndexByte(query[i+1:], c)
+			if end < 0 {
+				return out, nil // an unclosed string: the server will say so
+			}
+			i += end + 2
+		case isWordByte(c) && (i == 0 || !isWordByte(query[i-1])):
+			j := i
+			for j < len(query) && isWordByte(query[j]) {
+				j++
+			}
+			kw := strings.ToUpper(query[i:j])
+			i = j
+			if kw != "EARLIEST" && kw != "LATEST" {
+				continue
+			}
+			k := skipSpace(query, i)
+			if k < len(query) && query[k] == '=' {
+				k = skipSpace(query, k+1)
+			}
+			val, next, err := clauseValue(query, k)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", kw, err)
+			}
+			if _, dup := out[kw]; dup {
+				return nil, fmt.Errorf("%s appears twice; keep one", kw)
+			}
+			out[kw] = val
+			i = next
+		default:
+			i++
+		}
+	}
+	return out, nil
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c == '.' || c == '@' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' ||
+		c >= 'A' && c <= 'Z'
+}
+
+func skipSpace(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// clauseValue reads a time value at s[i:]: a quoted string, or everything up to white space
+// or a pipe.
+func clauseValue(s string, i int) (string, int, error) {
+	if i >= len(s) {
+		return "", i, errors.New("no time after it; give one such as -1d")
+	}
+	if q := s[i]; q == '\'' || q == '"' {
+		end := strings.IndexByte(s[i+1:], q)
+		if end < 0 {
+			return "", len(s), errors.New("unclosed quote in its time")
+		}
+		return s[i+1 : i+1+end], i + end + 2, nil
+	}
+	j := i
+	for j < len(s) && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' && s[j] != '\r' &&
+		s[j] != '|' {
+		j++
+	}
+	if j == i {
+		return "", j, errors.New("no time after it; give one such as -1d")
+	}
+	return s[i:j], j, nil
+}
+
+// parseCQLTime reads a CQL time: relative (-30s, -15m, -24h, -1d, -2w; 0 or now for now) or
+// absolute (RFC 3339, "2006-01-02 15:04:05", "2006-01-02", all UTC without a zone, or epoch
+// seconds).
+func parseCQLTime(v string, now time.Time) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "0" || strings.EqualFold(v, "now") {
+		return now.UTC(), nil
+	}
+	if len(v) >= 3 && (v[0] == '-' || v[0] == '+') {
+		n, err := strconv.Atoi(v[1 : len(v)-1])
+		unit, ok := map[byte]time.Duration{'s': time.Second, 'm': time.Minute,
+			'h': time.Hour, 'd': 24 * time.Hour, 'w': 7 * 24 * time.Hour}[v[len(v)-1]]
+		if err == nil && ok && n >= 0 && n <= 1e6 {
+			d := time.Duration(n) * unit
+			if v[0] == '-' {
+				d = -d
+			}
+			return now.Add(d).UTC(), nil
+		}
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 && n < 1e11 {
+		return time.Unix(n, 0).UTC(), nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02"} {
+		if at, err := time.Parse(layout, v); err == nil {
+			return at.UTC(), nil
+		}
+	}
+	return time.Time{}, errors.New("not a time; use a relative time (-30m, -1d, -2w), " +
+		"a date (2024-01-02), an RFC 3339 time or epoch seconds")
 }
