@@ -122,7 +122,8 @@ class SessionTests(unittest.TestCase):
 
     def test_stop_on_error(self):
         kc = self.kc
-        first = kc.execute('import "time"\ntime.Sleep(time.Second)\nundefinedThing')
+        # The failure comes at run time, after the sleep, so the second request is queued by then.
+        first = kc.execute('import "time"\ntime.Sleep(time.Second)\npanic("stop")')
         queued = kc.execute('fmt.Println("must not run")')
         self.assertEqual(reply_to(kc, first)["content"]["status"], "error")
         self.assertEqual(reply_to(kc, queued)["content"]["status"], "aborted")
