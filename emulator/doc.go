@@ -24,8 +24,8 @@
 // without EARLIEST read the whole dataset, which spans the seven days before Config.Now.
 //
 // For client tests, InjectFault (or POST /_emulator/faults from loopback) makes the next
-// requests fail with 429 and Retry-After or with 5xx, and AddAlert plants records the generator
-// does not make.
+// requests fail with 429 and Retry-After or with 5xx, and AddAlert (or POST /_emulator/alerts)
+// plants records the generator does not make.
 //
 // It is not a full Taegis: fields outside the emulated services answer a GraphQL error that says
 // they are not available locally.

@@ -31,6 +31,7 @@ const (
 	PathDeviceAuth  = "/universal-auth/device/code/auth"
 	PathDeviceToken = "/universal-auth/device/code/token"
 	PathFaults      = "/_emulator/faults"
+	PathAlerts      = "/_emulator/alerts"
 	PathHealth      = "/_emulator/health"
 )
 
@@ -174,13 +175,14 @@ func (s *Server) handler() http.Handler {
 	mux.Handle(PathEvents, s.auth.Require(events.New(s.state)))
 	mux.Handle(PathTenants, s.auth.Require(tenants.New(s.state)))
 	mux.HandleFunc(PathFaults, s.serveFaults)
+	mux.HandleFunc(PathAlerts, s.serveAlerts)
 	mux.HandleFunc(PathHealth, func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok",
 			"tenants": s.state.Data.TenantIDs()})
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.cfg.Logger.Debug("request", "method", r.Method, "path", r.URL.Path)
-		if r.URL.Path != PathFaults && r.URL.Path != PathHealth {
+		if r.URL.Path != PathFaults && r.URL.Path != PathHealth && r.URL.Path != PathAlerts {
 			body, err := peekBody(r)
 			if err != nil {
 				writeJSON(w, http.StatusBadRequest, map[string]any{"error": err.Error()})
@@ -211,13 +213,72 @@ func peekBody(r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
-// serveFaults is the fault admin endpoint: POST a Fault as JSON to queue it, GET to read the
-// counts, DELETE to drop pending faults. It answers only loopback clients.
-func (s *Server) serveFaults(w http.ResponseWriter, r *http.Request) {
+// fromLoopback refuses, and reports false for, a request that does not come from loopback.
+func fromLoopback(w http.ResponseWriter, r *http.Request) bool {
 	host, _, _ := net.SplitHostPort(r.RemoteAddr)
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
 		writeJSON(w, http.StatusForbidden, map[string]any{
-			"error": "the fault endpoint answers loopback clients only"})
+			"error": "the emulator's admin endpoints answer loopback clients only"})
+		return false
+	}
+	return true
+}
+
+// serveAlerts plants alerts: POST a JSON array of Alert2-shaped records, each with id and
+// tenant_id, and searches and lookups return them from then on. It answers only loopback
+// clients, for tests written in other languages than Go.
+func (s *Server) serveAlerts(w http.ResponseWriter, r *http.Request) {
+	if !fromLoopback(w, r) {
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": "use POST"})
+		return
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<20))
+	dec.UseNumber()
+	var recs []map[string]any
+	if err := dec.Decode(&recs); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "the body is not a JSON " +
+			`array of alerts: send [{"id":"alert://…","tenant_id":"…"}]: ` + err.Error()})
+		return
+	}
+	for i, rec := range recs {
+		if err := s.state.AddAlert(numbers(rec).(map[string]any)); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": fmt.Sprintf(
+				"alert %d: %v", i, err), "added": i})
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"added": len(recs)})
+}
+
+// numbers turns the json.Numbers of a decoded record into int64 or float64, as records hold.
+func numbers(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return n
+		}
+		f, _ := x.Float64()
+		return f
+	case map[string]any:
+		for k, e := range x {
+			x[k] = numbers(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = numbers(e)
+		}
+	}
+	return v
+}
+
+// serveFaults is the fault admin endpoint: POST a Fault as JSON to queue it, GET to read the
+// counts, DELETE to drop pending faults. It answers only loopback clients.
+func (s *Server) serveFaults(w http.ResponseWriter, r *http.Request) {
+	if !fromLoopback(w, r) {
 		return
 	}
 	switch r.Method {

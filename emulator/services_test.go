@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -233,5 +234,39 @@ func TestCursorsPageToTheEnd(t *testing.T) {
 				t.Fatalf("paged %d items, total %d", len(seen), total)
 			}
 		})
+	}
+}
+
+func TestPlantAlertsOverHTTP(t *testing.T) {
+	srv := start(t, t.TempDir())
+	tenant := srv.TenantIDs()[0]
+	tests := []struct {
+		name, body string
+		status     int
+	}{
+		{"two alerts", `[{"id":"alert://planted:1","tenant_id":"` + tenant + `","status":"NEW",` +
+			`"metadata":{"title":"from http","created_at":{"seconds":1700000000}}},` +
+			`{"id":"alert://planted:2","tenant_id":"` + tenant + `"}]`, 200},
+		{"not an array", `{"id":"x"}`, 400},
+		{"no tenant", `[{"id":"alert://planted:3"}]`, 400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, err := http.Post(srv.URL()+emulator.PathAlerts, "application/json",
+				strings.NewReader(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
+			}
+		})
+	}
+	r := post(t, srv.URL()+emulator.PathGraphQL, token(t, srv), tenant, searchQuery,
+		map[string]any{"in": map[string]any{"cql_query": "FROM alert WHERE metadata.title = " +
+			"'from http' AND metadata.created_at.seconds = 1700000000"}})
+	if !strings.Contains(string(r.Data["alertsServiceSearch"]), `"status":"NEW"`) {
+		t.Fatalf("planted alert not found: %s %+v", r.Data["alertsServiceSearch"], r.Errors)
 	}
 }
