@@ -51,6 +51,7 @@ func runKernel(cmd *cobra.Command, args []string) error {
 
 	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	watchParent(ctx, stop)
 	slog.Info("kernel started", "transport", info.Transport, "ip", info.IP,
 		"shell_port", info.ShellPort)
 	if err := k.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {

@@ -208,10 +208,14 @@ func (c *Client) dialOne(ctx context.Context, name, ep string,
 // waitReady sends kernel_info_request until one is answered on shell and its IOPub messages
 // arrive too.
 func (c *Client) waitReady(ctx context.Context) error {
+	// IOPub may miss the first request's messages while its subscription is still being set
+	// up, so early attempts give up fast and later ones wait longer.
+	wait := 50 * time.Millisecond
 	for {
-		attempt, cancel := context.WithTimeout(ctx, time.Second)
+		attempt, cancel := context.WithTimeout(ctx, wait)
 		resp, err := c.request(attempt, Shell, "kernel_info_request", nil, nil, true)
 		cancel()
+		wait = min(2*wait, time.Second)
 		if err == nil && len(resp.IOPub) > 0 {
 			return nil
 		}
