@@ -27,7 +27,8 @@ type Config struct {
 	// DataDir holds the SQLite state and the token signing key; empty means DefaultDataDir().
 	DataDir string
 	// Seed, Tenants and Scale select the synthetic dataset (see emulator/synth); zero values
-	// mean the generator's defaults. Now anchors its timestamps; zero means the current time.
+	// mean the generator's defaults. Now anchors its timestamps, and the emulator's clock for
+	// queries and new records starts there; zero means the current time.
 	Seed    int64
 	Tenants int
 	Scale   float64

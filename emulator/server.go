@@ -92,6 +92,12 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 
 	s := &Server{cfg: cfg, ln: ln, store: st, state: state.New(data, st), auth: a,
 		closed: make(chan struct{})}
+	if !cfg.Now.IsZero() {
+		// The data's clock starts at cfg.Now and ticks from there, so relative times in
+		// queries (EARLIEST=-1d) find the data; tokens keep to the wall clock clients check.
+		offset := cfg.Now.Sub(time.Now())
+		s.state.Now = func() time.Time { return time.Now().Add(offset) }
+	}
 	// Requests, websockets included, live in a context that Close cancels: Shutdown does not
 	// wait for hijacked connections, so this is what ends open subscriptions.
 	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))

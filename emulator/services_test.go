@@ -1,11 +1,13 @@
 package emulator_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"gotaegis/emulator"
 )
@@ -268,5 +270,21 @@ func TestPlantAlertsOverHTTP(t *testing.T) {
 			"'from http' AND metadata.created_at.seconds = 1700000000"}})
 	if !strings.Contains(string(r.Data["alertsServiceSearch"]), `"status":"NEW"`) {
 		t.Fatalf("planted alert not found: %s %+v", r.Data["alertsServiceSearch"], r.Errors)
+	}
+}
+
+func TestRelativeTimesCountFromConfigNow(t *testing.T) {
+	now := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	srv, err := emulator.Start(context.Background(), emulator.Config{DataDir: t.TempDir(),
+		Tenants: 1, Seed: 2, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	tenant := srv.TenantIDs()[0]
+	counts := eventRows(t, srv, token(t, srv), tenant, "FROM process EARLIEST=-30d", 1000)
+	want, _ := srv.Dataset().EventCount(tenant, "process")
+	if counts["process"] != want || want == 0 {
+		t.Fatalf("EARLIEST=-30d from %s found %d of %d events", now, counts["process"], want)
 	}
 }
