@@ -135,11 +135,11 @@ func identPrefix(s string) int {
 	n := 0
 	for n < len(s) {
 		c := s[n]
-		if c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || n > 0 && '0' <= c && c <= '9' {
-			n++
-			continue
+		letter := c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		if !letter && (n == 0 || c < '0' || c > '9') {
+			break
 		}
-		break
+		n++
 	}
 	return n
 }

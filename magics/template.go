@@ -76,8 +76,8 @@ func RenderTemplate(body, file string, vars VarGetter) (string, error) {
 
 // templateFuncs are the CQL filters cell templates have.
 var templateFuncs = template.FuncMap{
-	"in":                func(field string, v any) (string, error) { return inList(field, "IN", v) },
-	"not_in":            func(field string, v any) (string, error) { return inList(field, "!IN", v) },
+	"in":                inFilter("IN"),
+	"not_in":            inFilter("!IN"),
 	"or":                func(args ...any) (any, error) { return joinOr(" OR ", args) },
 	"and":               func(args ...any) (any, error) { return joinOr(" AND ", args) },
 	"regex":             regexFilter("MATCHES_REGEX"),
@@ -102,6 +102,10 @@ func QuoteCQL(v any) string {
 	}
 	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`, "\t", `\t`, "\r", `\r`)
 	return "e'" + r.Replace(s) + "'"
+}
+
+func inFilter(op string) func(field string, v any) (string, error) {
+	return func(field string, v any) (string, error) { return inList(field, op, v) }
 }
 
 func inList(field, op string, v any) (string, error) {
