@@ -93,7 +93,7 @@ func (t *tree) root() *cobra.Command {
 // groups returns the command groups, in the order help lists them.
 func (t *tree) groups() []*cobra.Command {
 	return []*cobra.Command{
-		t.alertsGroup(), t.eventsGroup(),
+		t.alertsGroup(), t.eventsGroup(), t.investigationsGroup(),
 	}
 }
 
