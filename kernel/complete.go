@@ -67,6 +67,11 @@ func (e *GoEngine) Complete(code string, cursor int) (matches []string, start, e
 	at := runeToByte(code, cursor)
 	lineStart := strings.LastIndexByte(code[:at], '\n') + 1
 	line := strings.TrimLeft(code[lineStart:at], " \t")
+	if e.opts.TaegisComplete != nil && (strings.HasPrefix(strings.TrimLeft(code, " \t\r\n"),
+		"%%taegis") || strings.HasPrefix(line, "%taegis ")) {
+		m, s, end := e.opts.TaegisComplete(code, cursor)
+		return nonNil(m), s, end
+	}
 	if strings.HasPrefix(line, "%") && !strings.ContainsAny(line, " \t") {
 		for _, m := range magicNames {
 			if strings.HasPrefix(m, line) {

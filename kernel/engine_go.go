@@ -47,6 +47,12 @@ type EngineOptions struct {
 	// Exports are extra packages cells may import, as yaegi symbol tables keyed
 	// "import/path/name".
 	Exports interp.Exports
+	// Imports are import paths among Exports that every cell sees as imported, under their
+	// package names, as it sees display.
+	Imports []string
+	// TaegisComplete completes a %%taegis cell and a %taegis line: it gets the whole cell and
+	// the cursor, and returns like Engine.Complete. Without it such code completes as Go.
+	TaegisComplete func(code string, cursor int) (matches []string, start, end int)
 	// GoRoot is where Inspect reads standard library documentation; empty means the Go
 	// installation found at run time.
 	GoRoot string
@@ -148,6 +154,16 @@ func (e *GoEngine) load() error {
 	e.sess.imports["display"] = "gotaegis/kernel/display"
 	e.sess.imports[bridgePkg] = bridgePath
 	e.sess.imports["_gotaegisfmt"] = "fmt"
+	for _, ip := range e.opts.Imports {
+		name, ok := e.pkgName(ip)
+		if !ok {
+			return fmt.Errorf("import %q for every cell: not among the engine's Exports", ip)
+		}
+		if _, err := e.interp.Eval(fmt.Sprintf("import %q", ip)); err != nil {
+			return fmt.Errorf("import %q for every cell: %w", ip, err)
+		}
+		e.sess.imports[name] = ip
+	}
 	return nil
 }
 
