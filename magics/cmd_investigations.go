@@ -99,7 +99,7 @@ var priorities = map[string]int{"LOW": 1, "MEDIUM": 2, "HIGH": 3, "CRITICAL": 4}
 type createOptions struct {
 	scope
 	title, keyFindings, priority, typ, status, assignee, database string
-	dryRun                                                       bool
+	dryRun                                                        bool
 }
 
 func (t *tree) investigationsCreate() *cobra.Command {

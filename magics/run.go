@@ -93,7 +93,7 @@ func (t *tree) root() *cobra.Command {
 // groups returns the command groups, in the order help lists them.
 func (t *tree) groups() []*cobra.Command {
 	return []*cobra.Command{
-		t.alertsGroup(), t.eventsGroup(), t.investigationsGroup(),
+		t.alertsGroup(), t.eventsGroup(), t.investigationsGroup(), t.tenantsGroup(),
 	}
 }
 
@@ -120,6 +120,9 @@ func (t *tree) leaf(c *cobra.Command, service string,
 		if err := fn(cmd.Context(), r, args); err != nil {
 			if t.shell {
 				writeGraphQLErrors(t.env.Stderr, err)
+			}
+			if strings.HasPrefix(err.Error(), r.Command+":") {
+				return err
 			}
 			return fmt.Errorf("%s: %w", r.Command, err)
 		}
@@ -237,6 +240,7 @@ type part struct {
 	truncated bool
 	queryID   string
 	err       error // a failure after some records arrived: the records are kept
+	untagged  bool  // the records are not the tenant's data (tenants themselves): no tenant_id
 }
 
 // maxParallelTenants bounds how many tenants a macro searches at once.
@@ -308,7 +312,7 @@ func (t *tree) fanOut(ctx context.Context, s *scope, r *Result,
 			}
 		}
 		for _, rec := range p.records {
-			if _, ok := rec["tenant_id"]; !ok && tenant != "" {
+			if _, ok := rec["tenant_id"]; !ok && tenant != "" && !p.untagged {
 				rec["tenant_id"] = tenant
 			}
 		}

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"gotaegis/evidence"
+	"gotaegis/magics"
+	"gotaegis/sdk"
+)
+
+// shellDatabases are the evidence databases the shell's commands open; the process closes
+// them by exiting, and SQLite's journal keeps them consistent.
+var shellDatabases = &magics.Databases{}
+
+func init() {
+	env := &magics.Env{
+		Client: magics.Clients(sdk.Config{Version: version,
+			DeviceLogin: func(d sdk.DeviceAuthorization) error {
+				fmt.Fprintf(os.Stderr, "To log in, open:\n\n    %s\n\n", d.URL())
+				if d.VerificationURIComplete == "" && d.UserCode != "" {
+					fmt.Fprintf(os.Stderr, "and enter the code %s\n\n", d.UserCode)
+				}
+				return nil
+			}}),
+		Evidence: shellDatabases.Open,
+		Frame: func(name string) ([]map[string]any, error) {
+			if name == "-" {
+				return evidence.ReadRecords(os.Stdin)
+			}
+			return evidence.ReadFile(name)
+		},
+		Stdout: os.Stdout,
+		Stderr: os.Stderr,
+		Getenv: os.Getenv,
+	}
+	tree := magics.NewRoot(env)
+	for _, c := range tree.Commands() {
+		if existing, _, err := root.Find([]string{c.Name()}); err == nil && existing != root {
+			// The binary's own command of that name (version, configure, auth) stays; the
+			// tree's subcommands it lacks join it, so both front ends have them.
+			for _, sub := range c.Commands() {
+				if found, _, err := existing.Find([]string{sub.Name()}); err != nil ||
+					found == existing {
+					c.RemoveCommand(sub)
+					existing.AddCommand(sub)
+				}
+			}
+			continue
+		}
+		tree.RemoveCommand(c)
+		root.AddCommand(c)
+	}
+}
