@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Notebook is an nbformat 4 notebook held in memory. Fields the model does not name are kept in
@@ -164,7 +165,7 @@ func parseIPYNB(data []byte) (*Notebook, error) {
 			if nb.Extra == nil {
 				nb.Extra = map[string]json.RawMessage{}
 			}
-			nb.Extra[key] = raw
+			nb.Extra[key] = compact(raw)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("field %q: %w", key, err)
@@ -198,16 +199,26 @@ func parseCell(raw json.RawMessage) (*Cell, error) {
 		case "metadata":
 			err = decodeJSON(v, &c.Metadata)
 		case "outputs":
-			err = decodeJSON(v, &c.Outputs)
+			if err = decodeJSON(v, &c.Outputs); err == nil {
+				for _, o := range c.Outputs {
+					joinOutput(o)
+				}
+			}
 		case "execution_count":
 			err = json.Unmarshal(v, &c.ExecutionCount)
 		case "attachments":
-			err = decodeJSON(v, &c.Attachments)
+			if err = decodeJSON(v, &c.Attachments); err == nil {
+				for _, b := range c.Attachments {
+					if bundle, ok := b.(map[string]any); ok {
+						joinMime(bundle)
+					}
+				}
+			}
 		default:
 			if c.Extra == nil {
 				c.Extra = map[string]json.RawMessage{}
 			}
-			c.Extra[key] = v
+			c.Extra[key] = compact(v)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("field %q: %w", key, err)
@@ -217,6 +228,58 @@ func parseCell(raw json.RawMessage) (*Cell, error) {
 		c.Metadata = map[string]any{}
 	}
 	return c, nil
+}
+
+// compact returns raw without insignificant space, so equal values compare equal.
+func compact(raw json.RawMessage) json.RawMessage {
+	var b bytes.Buffer
+	if json.Compact(&b, raw) != nil {
+		return raw
+	}
+	return b.Bytes()
+}
+
+// joinOutput joins, in place, the line lists nbformat writes for stream text and textual mime
+// data, as nbformat's reader does.
+func joinOutput(o map[string]any) {
+	switch o["output_type"] {
+	case "stream":
+		if s, ok := joinLines(o["text"]); ok {
+			o["text"] = s
+		}
+	case "execute_result", "display_data":
+		if data, ok := o["data"].(map[string]any); ok {
+			joinMime(data)
+		}
+	}
+}
+
+func joinMime(data map[string]any) {
+	for mime, v := range data {
+		if isJSONMime(mime) {
+			continue
+		}
+		if s, ok := joinLines(v); ok {
+			data[mime] = s
+		}
+	}
+}
+
+// joinLines joins a list of strings; ok is false for anything else.
+func joinLines(v any) (string, bool) {
+	list, ok := v.([]any)
+	if !ok {
+		return "", false
+	}
+	var b strings.Builder
+	for _, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			return "", false
+		}
+		b.WriteString(s)
+	}
+	return b.String(), true
 }
 
 // joinText decodes nbformat multiline text: a string or a list of strings.
@@ -232,21 +295,27 @@ func joinText(raw json.RawMessage) (string, error) {
 	return strings.Join(lines, ""), nil
 }
 
-// splitLines splits text the way nbformat's writer does (keeping line ends).
+// splitLines splits text the way nbformat's writer does: Python's str.splitlines(True), which
+// ends a line at \n, \r, \r\n, \v, \f, \x1c-\x1e, U+0085, U+2028 and U+2029.
 func splitLines(s string) []any {
 	out := []any{}
-	for len(s) > 0 {
-		i := strings.IndexAny(s, "\n\r")
-		if i < 0 {
-			out = append(out, s)
-			break
+	start := 0
+	for i, r := range s {
+		switch r {
+		case '\n', '\v', '\f', 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029:
+			end := i + utf8.RuneLen(r)
+			out = append(out, s[start:end])
+			start = end
+		case '\r':
+			if i+1 < len(s) && s[i+1] == '\n' {
+				continue
+			}
+			out = append(out, s[start:i+1])
+			start = i + 1
 		}
-		end := i + 1
-		if s[i] == '\r' && end < len(s) && s[end] == '\n' {
-			end++
-		}
-		out = append(out, s[:end])
-		s = s[end:]
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
 	}
 	return out
 }
@@ -381,11 +450,8 @@ func (nb *Notebook) jsonValue() map[string]any {
 	for k, v := range nb.Extra {
 		top[k] = v
 	}
-	md := nb.Metadata
-	if md == nil {
-		md = map[string]any{}
-	}
-	top["metadata"] = md
+	// Like nbformat, leave out the values its schema says are never written to a file.
+	top["metadata"] = without(nb.Metadata, "orig_nbformat", "orig_nbformat_minor", "signature")
 	top["nbformat"] = nb.NBFormat
 	top["nbformat_minor"] = nb.NBFormatMinor
 	cells := make([]any, 0, len(nb.Cells))
@@ -394,6 +460,29 @@ func (nb *Notebook) jsonValue() map[string]any {
 	}
 	top["cells"] = cells
 	return top
+}
+
+// without returns m less keys, copying it only when it holds one of them.
+func without(m map[string]any, keys ...string) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	found := false
+	for _, k := range keys {
+		if _, ok := m[k]; ok {
+			found = true
+		}
+	}
+	if !found {
+		return m
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if !slices.Contains(keys, k) {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func (c *Cell) jsonValue() map[string]any {
@@ -405,11 +494,7 @@ func (c *Cell) jsonValue() map[string]any {
 		m["id"] = c.ID
 	}
 	m["cell_type"] = c.Type
-	md := c.Metadata
-	if md == nil {
-		md = map[string]any{}
-	}
-	m["metadata"] = md
+	m["metadata"] = without(c.Metadata, "trusted")
 	m["source"] = splitLines(c.Source)
 	if c.Type == "code" {
 		if c.ExecutionCount != nil {
@@ -436,11 +521,15 @@ func splitOutput(o map[string]any) map[string]any {
 	for k, v := range o {
 		out[k] = v
 	}
-	if s, ok := out["text"].(string); ok && out["output_type"] == "stream" {
-		out["text"] = splitLines(s)
-	}
-	if data, ok := out["data"].(map[string]any); ok {
-		out["data"] = splitMime(data)
+	switch out["output_type"] {
+	case "stream":
+		if s, ok := out["text"].(string); ok {
+			out["text"] = splitLines(s)
+		}
+	case "execute_result", "display_data":
+		if data, ok := out["data"].(map[string]any); ok {
+			out["data"] = splitMime(data)
+		}
 	}
 	return out
 }
@@ -459,13 +548,18 @@ func splitBundles(att map[string]any) map[string]any {
 func splitMime(data map[string]any) map[string]any {
 	out := make(map[string]any, len(data))
 	for mime, v := range data {
-		if s, ok := v.(string); ok && mime != "application/json" &&
-			!strings.HasSuffix(mime, "+json") {
+		if s, ok := v.(string); ok && (strings.HasPrefix(mime, "text/") ||
+			mime == "application/javascript" || mime == "image/svg+xml") {
 			v = splitLines(s)
 		}
 		out[mime] = v
 	}
 	return out
+}
+
+func isJSONMime(mime string) bool {
+	return mime == "application/json" ||
+		strings.HasPrefix(mime, "application/") && strings.HasSuffix(mime, "+json")
 }
 
 // encodeValue writes v as Python's json.dumps(v, indent=1, sort_keys=True,
