@@ -112,7 +112,7 @@ func (c *call) run(ctx context.Context, line, body string) (*display.Bundle, err
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("taegis %s: interrupted", strings.Join(o.Args, " "))
 			}
-			return nil, fmt.Errorf("taegis %s: %w", commandName(o.Args), err)
+			return nil, commandError(o.Args, err)
 		}
 		c.logf(0, "%s: %d records in %s", res.Command, len(res.Records),
 			time.Since(start).Round(time.Millisecond))
@@ -156,6 +156,44 @@ func commandName(args []string) string {
 		names = append(names, a)
 	}
 	return strings.Join(names, " ")
+}
+
+// commandError is err of the command args, named once, with a suggestion when the command
+// is unknown.
+func commandError(args []string, err error) error {
+	name := commandName(args)
+	hint := suggestCommand(args, err)
+	if name != "" && strings.HasPrefix(err.Error(), name+":") {
+		if hint == "" {
+			return err
+		}
+		return fmt.Errorf("%w%s", err, hint)
+	}
+	return fmt.Errorf("taegis %s: %w%s", name, err, hint)
+}
+
+// suggestCommand returns "; did you mean X?" for an unknown command of the tree that is
+// close to a known one, else "".
+func suggestCommand(args []string, err error) string {
+	if !strings.Contains(err.Error(), "unknown command") {
+		return ""
+	}
+	cmd := NewRoot(nil)
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			break
+		}
+		sub := findSub(cmd, a)
+		if sub == nil {
+			cmd.SuggestionsMinimumDistance = 2
+			if s := cmd.SuggestionsFor(a); len(s) > 0 {
+				return fmt.Sprintf("; did you mean %q?", strings.Join(s, `" or "`))
+			}
+			return fmt.Sprintf(" (%%taegis %s --help lists them)", commandPath(cmd))
+		}
+		cmd = sub
+	}
+	return ""
 }
 
 // help prints the magic's options, then the command tree's help for the words given.
