@@ -11,6 +11,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"gotaegis/kernel"
+	"gotaegis/magics"
+	"gotaegis/magics/symbols"
+	"gotaegis/sdk"
 )
 
 func init() {
@@ -36,7 +39,24 @@ func runKernel(cmd *cobra.Command, args []string) error {
 		return fmt.Errorf("%w (Jupyter passes the connection file as {connection_file} in "+
 			"the kernelspec's argv)", err)
 	}
-	engine, err := kernel.NewGoEngine(kernel.EngineOptions{})
+	dbs := &magics.Databases{}
+	defer func() { _ = dbs.Close() }()
+	env := &magics.Env{
+		Client: magics.Clients(sdk.Config{Version: version,
+			DeviceLogin: func(d sdk.DeviceAuthorization) error {
+				// Limitation: the login URL goes to the kernel's log, not to the cell; log in
+				// with "gotaegis auth login" in a terminal first.
+				slog.Warn("Taegis login needed", "url", d.URL(), "code", d.UserCode)
+				return nil
+			}}),
+		Evidence: dbs.Open,
+	}
+	engine, err := kernel.NewGoEngine(kernel.EngineOptions{
+		Taegis:         magics.NewHook(env),
+		TaegisComplete: magics.Completer(env),
+		Exports:        symbols.Symbols,
+		Imports:        symbols.Imports,
+	})
 	if err != nil {
 		return fmt.Errorf("start the Go engine: %w", err)
 	}
