@@ -70,11 +70,10 @@ func (v *validator) fail(path, format string, args ...any) {
 	v.problems = append(v.problems, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
-// Python's re.search with "$" also matches before a final newline; the patterns keep that, so
-// that what nbformat accepts, this accepts.
+// The schema's patterns; nbformat's validator reads "$" as the end of the text, as Go does.
 var (
-	cellIDPattern = regexp.MustCompile(`^[a-zA-Z0-9\-_]+\n?$`)
-	namePattern   = regexp.MustCompile(`^[^\n]+\n?$`)
+	cellIDPattern = regexp.MustCompile(`^[a-zA-Z0-9\-_]+$`)
+	namePattern   = regexp.MustCompile(`^[^\n]+$`)
 	jsonMime      = regexp.MustCompile(`^application/(.*\+)?json$`)
 )
 
