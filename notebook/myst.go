@@ -183,12 +183,10 @@ func readFencedCell(cellType string, body []string) (*Cell, error) {
 			return nil, fmt.Errorf("options (:key: value lines): %w", err)
 		}
 		meta = m
-		if len(body) > 0 && strings.TrimSpace(body[0]) == "" {
-			body = body[1:]
-		}
-	case len(body) > 0 && strings.TrimSpace(body[0]) == "":
-		// A blank first line separates an empty option list from a source that starts
-		// with "---" or ":".
+	}
+	// As in jupytext, one blank line between the options (or the fence) and the source is
+	// layout, not source.
+	if len(body) > 0 && strings.TrimSpace(body[0]) == "" {
 		body = body[1:]
 	}
 	c := &Cell{Type: cellType, Source: strings.Join(body, "\n"), Metadata: meta}
@@ -302,7 +300,7 @@ func (nb *Notebook) WriteMyST(w io.Writer) error {
 	jt["text_representation"] = map[string]any{
 		"extension":        ".md",
 		"format_name":      "myst",
-		"format_version":   mystFormatVersion,
+		"format_version":   json.Number(mystFormatVersion),
 		"jupytext_version": jupytextVersion,
 	}
 	meta["jupytext"] = jt
@@ -343,15 +341,21 @@ func (nb *Notebook) WriteMyST(w io.Writer) error {
 				b.WriteString(rawDirective)
 			}
 			b.WriteString("\n")
+			firstBlank := c.Source != "" &&
+				strings.TrimSpace(strings.SplitN(c.Source, "\n", 2)[0]) == ""
 			if len(c.Metadata) > 0 {
 				opts, err := cellOptions(c.Metadata)
 				if err != nil {
 					return fmt.Errorf("write myst: cell %d metadata: %w", n+1, err)
 				}
 				b.WriteString(opts)
-			} else if c.Source == "" || strings.HasPrefix(c.Source, "---") ||
-				strings.HasPrefix(strings.TrimLeft(c.Source, " "), ":") ||
-				strings.TrimSpace(strings.SplitN(c.Source, "\n", 2)[0]) == "" {
+				// A reader drops one blank line after the options; ":key:" options end
+				// with it already.
+				if firstBlank && strings.HasPrefix(opts, "---") {
+					b.WriteString("\n")
+				}
+			} else if firstBlank || strings.HasPrefix(c.Source, "---") ||
+				strings.HasPrefix(strings.TrimLeft(c.Source, " "), ":") {
 				b.WriteString("\n")
 			}
 			b.WriteString(c.Source + "\n" + fence + "\n")
