@@ -23,7 +23,7 @@ func summary(r *Result) []summaryRow {
 		{"Service", orNA(r.Service)},
 		{"Command", orNA(r.Command)},
 	}
-	if r.Message != "" && len(r.Records) == 0 {
+	if r.Message != "" {
 		rows = append(rows, summaryRow{"Message", r.Message})
 	}
 	total := "N/A"

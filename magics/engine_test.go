@@ -115,7 +115,10 @@ func newSession(t *testing.T, url string) *session {
 		Getenv:   func(string) string { return "" },
 		Retry:    sdk.RetryPolicy{BaseDelay: 10 * time.Millisecond, MaxTime: 2 * time.Second},
 	})
+	dbs := &magics.Databases{}
+	t.Cleanup(func() { _ = dbs.Close() })
 	env := &magics.Env{
+		Evidence: dbs.Open,
 		Client: func(ctx context.Context, r string) (*sdk.Client, error) {
 			calls.Add(1)
 			return clients(ctx, r)
@@ -208,6 +211,13 @@ func TestCellAssignsDataFrame(t *testing.T) {
 	if text(cols.Result) != "true" {
 		t.Errorf("the id column: %s", text(cols.Result))
 	}
+	// Commands that read a DataFrame get the session's variable.
+	staged, _ := s.run("%taegis investigations evidence stage alerts alerts --tenant t1 " +
+		"--database :memory:")
+	if !strings.Contains(text(staged.Result), "staged "+text(rows.Result)+" alerts") {
+		t.Errorf("staging the DataFrame alerts:\n%s", text(staged.Result))
+	}
+
 	ser, _ := s.run(`series.New([]int{1, 2}, series.Int, "n").Len()`)
 	if text(ser.Result) != "2" {
 		t.Errorf("series without an import: %s", text(ser.Result))
@@ -364,6 +374,20 @@ func TestErrorsKeepTheKernel(t *testing.T) {
 	}
 }
 
+func TestLogLevels(t *testing.T) {
+	s := newSession(t, startEmulator(t).URL())
+	_, out := s.run("%%taegis alerts search --limit 1 --trace\n" + severe)
+	for _, want := range []string{"taegis debug: args", "taegis trace: query", "taegis info: "} {
+		if !strings.Contains(out.stream("stderr"), want) {
+			t.Errorf("--trace logged no %q:\n%s", want, out.stream("stderr"))
+		}
+	}
+	_, out = s.run("%%taegis alerts search --limit 1\n" + severe)
+	if strings.Contains(out.stream("stderr"), "taegis debug") {
+		t.Errorf("a call without --trace logged:\n%s", out.stream("stderr"))
+	}
+}
+
 func TestDeadServer(t *testing.T) {
 	s := newSession(t, "http://127.0.0.1:1")
 	msg := s.fail("%%taegis alerts search\n" + severe)
@@ -383,6 +407,11 @@ func TestHelp(t *testing.T) {
 	if got := out.stream("stdout"); !strings.Contains(got, "--assign NAME") ||
 		!strings.Contains(got, "alerts") {
 		t.Fatalf("%%taegis --help printed:\n%s", got)
+	}
+	_, out = s.run("%taegis help alerts")
+	if got := out.stream("stdout"); !strings.Contains(got, "--assign NAME") ||
+		!strings.Contains(got, "search") {
+		t.Fatalf("%%taegis help alerts printed:\n%s", got)
 	}
 	_, out = s.run("%taegis alerts search --help")
 	if got := out.stream("stdout"); !strings.Contains(got, "--limit") {

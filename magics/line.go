@@ -28,6 +28,9 @@ type Resolver interface {
 //   - $$ is a literal $, {{ a literal {, }} a literal }, and so is \$ or \{ outside single
 //     quotes; a $ not followed by a name and the pair {} stay as written.
 //
+// {expr} is evaluated at package level, so inside a loop or a function only $name and
+// ${name} see the local variables.
+//
 // A reference r cannot resolve (a variable that does not exist, an expression that fails) is
 // an error that names it. A nil r leaves every reference as written, which is how completion
 // splits a line.

@@ -84,6 +84,9 @@ func (c *call) run(ctx context.Context, line, body string) (*display.Bundle, err
 	}
 	o := c.opts
 	c.logf(-4, "args %q", o.Args)
+	if len(o.Args) > 0 && o.Args[0] == "help" {
+		o.Help, o.Args = true, append(o.Args[1:], "--help")
+	}
 	if o.Help || len(o.Args) == 0 {
 		return nil, c.help(ctx)
 	}
@@ -146,13 +149,23 @@ func magicText(line, body string) (string, string) {
 	return strings.TrimSpace(text), body
 }
 
-// commandName is the command path at the start of args, for error messages.
+// commandName is the command path at the start of args, as the tree knows it, for error
+// messages: "alerts search", or the words up to the first unknown one.
 func commandName(args []string) string {
+	cmd := NewRoot(nil)
 	var names []string
 	for _, a := range args {
-		if strings.HasPrefix(a, "-") || len(names) == 2 {
+		if strings.HasPrefix(a, "-") {
 			break
 		}
+		sub := findSub(cmd, a)
+		if sub == nil {
+			if len(names) == 0 || cmd.HasSubCommands() {
+				names = append(names, a)
+			}
+			break
+		}
+		cmd = sub
 		names = append(names, a)
 	}
 	return strings.Join(names, " ")
