@@ -94,6 +94,8 @@ func (t *tree) root() *cobra.Command {
 func (t *tree) groups() []*cobra.Command {
 	return []*cobra.Command{
 		t.alertsGroup(), t.eventsGroup(), t.investigationsGroup(), t.tenantsGroup(),
+		t.rulesGroup(), t.threatGroup(), t.subjectsGroup(), t.usersGroup(), t.auditsGroup(),
+		t.clientsGroup(),
 	}
 }
 
