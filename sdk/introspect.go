@@ -43,11 +43,23 @@ fragment TypeRef on __Type {
     ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
 }`
 
+// IntrospectionQueryInputDeprecation is IntrospectionQuery that also asks for deprecated
+// arguments and input fields (includeDeprecated on input values), so that their @deprecated
+// survives. Taegis's graphql gateway answers it; the events and tenants gateways reject it.
+var IntrospectionQueryInputDeprecation = strings.NewReplacer(
+	"args { ...InputValue } type", "args(includeDeprecated: true) { ...InputValue } type",
+	"inputFields { ...InputValue }", "inputFields(includeDeprecated: true) { ...InputValue }",
+	"defaultValue }", "defaultValue isDeprecated deprecationReason }",
+).Replace(IntrospectionQuery)
+
 // Introspect asks gateway g of the client's region for its schema and returns it validated.
 func (c *Client) Introspect(ctx context.Context, g Gateway) (*ast.Schema, error) {
+	doc := IntrospectionQuery
+	if g == GatewayGraphQL {
+		doc = IntrospectionQueryInputDeprecation
+	}
 	var out json.RawMessage
-	err := c.Do(ctx, Request{Gateway: g, Kind: Query, Field: "schema",
-		Document: IntrospectionQuery}, &out)
+	err := c.Do(ctx, Request{Gateway: g, Kind: Query, Field: "schema", Document: doc}, &out)
 	if err != nil {
 		return nil, fmt.Errorf("introspect the %s gateway: %w", g, err)
 	}
@@ -100,10 +112,12 @@ type (
 		DeprecationReason *string      `json:"deprecationReason"`
 	}
 	introInput struct {
-		Name         string    `json:"name"`
-		Description  string    `json:"description"`
-		Type         *introRef `json:"type"`
-		DefaultValue *string   `json:"defaultValue"`
+		Name              string    `json:"name"`
+		Description       string    `json:"description"`
+		Type              *introRef `json:"type"`
+		DefaultValue      *string   `json:"defaultValue"`
+		IsDeprecated      bool      `json:"isDeprecated"`
+		DeprecationReason *string   `json:"deprecationReason"`
 	}
 	introEnum struct {
 		Name              string  `json:"name"`
@@ -250,7 +264,8 @@ func (t introType) definition() (*ast.Definition, error) {
 			}
 			def.EnumValues = append(def.EnumValues, &ast.EnumValueDefinition{
 				Name: e.Name, Description: e.Description, Position: introPos,
-				Directives: deprecation(e.IsDeprecated, e.DeprecationReason)})
+				Directives: deprecation(e.IsDeprecated, e.DeprecationReason,
+					ast.LocationEnumValue)})
 		}
 	case "INPUT_OBJECT":
 		def.Kind = ast.InputObject
@@ -259,9 +274,12 @@ func (t introType) definition() (*ast.Definition, error) {
 			return nil, fmt.Errorf("input %s: %w", t.Name, err)
 		}
 		for _, a := range args {
+			for _, d := range a.Directives {
+				d.Location = ast.LocationInputFieldDefinition
+			}
 			def.Fields = append(def.Fields, &ast.FieldDefinition{Name: a.Name,
 				Description: a.Description, Type: a.Type, DefaultValue: a.DefaultValue,
-				Position: introPos})
+				Directives: a.Directives, Position: introPos})
 		}
 	default:
 		return nil, fmt.Errorf("introspection result: type %s has unknown kind %q", t.Name,
@@ -284,7 +302,8 @@ func (f introField) definition() (*ast.FieldDefinition, error) {
 	}
 	return &ast.FieldDefinition{Name: f.Name, Description: f.Description, Arguments: args,
 		Type: typ, Position: introPos,
-		Directives: deprecation(f.IsDeprecated, f.DeprecationReason)}, nil
+		Directives: deprecation(f.IsDeprecated, f.DeprecationReason,
+			ast.LocationFieldDefinition)}, nil
 }
 
 func arguments(in []introInput) (ast.ArgumentDefinitionList, error) {
@@ -298,7 +317,8 @@ func arguments(in []introInput) (ast.ArgumentDefinitionList, error) {
 			return nil, fmt.Errorf("argument %s: %w", a.Name, err)
 		}
 		ad := &ast.ArgumentDefinition{Name: a.Name, Description: a.Description, Type: typ,
-			Position: introPos}
+			Position: introPos, Directives: deprecation(a.IsDeprecated, a.DeprecationReason,
+				ast.LocationArgumentDefinition)}
 		if a.DefaultValue != nil {
 			v, err := parseLiteral(*a.DefaultValue)
 			if err != nil {
@@ -311,11 +331,11 @@ func arguments(in []introInput) (ast.ArgumentDefinitionList, error) {
 	return out, nil
 }
 
-func deprecation(deprecated bool, reason *string) ast.DirectiveList {
+func deprecation(deprecated bool, reason *string, loc ast.DirectiveLocation) ast.DirectiveList {
 	if !deprecated {
 		return nil
 	}
-	d := &ast.Directive{Name: "deprecated", Position: introPos, Location: ast.LocationFieldDefinition}
+	d := &ast.Directive{Name: "deprecated", Position: introPos, Location: loc}
 	if reason != nil && *reason != "" && *reason != "No longer supported" {
 		d.Arguments = ast.ArgumentList{{Name: "reason", Position: introPos,
 			Value: &ast.Value{Kind: ast.StringValue, Raw: *reason, Position: introPos}}}

@@ -74,7 +74,8 @@ func inputsOf(in []gqlintro.InputValue) []introInput {
 	var out []introInput
 	for _, a := range in {
 		out = append(out, introInput{Name: a.Name, Description: str(a.Description()),
-			Type: refOf(a.Type), DefaultValue: a.DefaultValue})
+			Type: refOf(a.Type), DefaultValue: a.DefaultValue, IsDeprecated: a.IsDeprecated(),
+			DeprecationReason: a.DeprecationReason()})
 	}
 	return out
 }
@@ -139,23 +140,45 @@ func TestSchemaFromIntrospectionRejects(t *testing.T) {
 	}
 }
 
+// Each gateway gets the introspection query it accepts; the graphql gateway's asks for
+// deprecated arguments and input fields, whose @deprecated must reach the SDL.
 func TestIntrospect(t *testing.T) {
 	data := introspectionOf(t, loadTiny(t))
-	f := newFakeTaegis(t)
-	f.graphql = func(w http.ResponseWriter, r *recordedRequest, _ int) {
-		if r.Body.OperationName != "IntrospectionQuery" || r.Body.Query != IntrospectionQuery {
-			writeJSON(w, 400, `{"errors":[{"message":"not the introspection query"}]}`)
-			return
-		}
-		writeJSON(w, 200, `{"data":`+string(data)+`}`)
+	tests := []struct {
+		gateway Gateway
+		query   string
+		want    []string
+	}{
+		{GatewayEvents, IntrospectionQuery, nil},
+		{GatewayGraphQL, IntrospectionQueryInputDeprecation, []string{
+			`max: Int @deprecated(reason: "use limit")`,
+			`note: String @deprecated(reason: "use reason")`}},
 	}
-	c := newTestClient(t, f, nil)
-	s, err := c.Introspect(context.Background(), GatewayEvents)
-	if err != nil {
-		t.Fatalf("Introspect: %v", err)
-	}
-	if s.Subscription == nil || s.Subscription.Fields.ForName("eventQuery") == nil {
-		t.Errorf("the introspected schema lacks Subscription.eventQuery")
+	for _, tt := range tests {
+		t.Run(string(tt.gateway), func(t *testing.T) {
+			f := newFakeTaegis(t)
+			f.graphql = func(w http.ResponseWriter, r *recordedRequest, _ int) {
+				if r.Body.OperationName != "IntrospectionQuery" || r.Body.Query != tt.query {
+					writeJSON(w, 400, `{"errors":[{"message":"not the introspection query"}]}`)
+					return
+				}
+				writeJSON(w, 200, `{"data":`+string(data)+`}`)
+			}
+			c := newTestClient(t, f, nil)
+			s, err := c.Introspect(context.Background(), tt.gateway)
+			if err != nil {
+				t.Fatalf("Introspect: %v", err)
+			}
+			if s.Subscription == nil || s.Subscription.Fields.ForName("eventQuery") == nil {
+				t.Errorf("the introspected schema lacks Subscription.eventQuery")
+			}
+			sdl := FormatSDL(s)
+			for _, w := range tt.want {
+				if !strings.Contains(sdl, w) {
+					t.Errorf("the SDL lacks %q:\n%s", w, sdl)
+				}
+			}
+		})
 	}
 }
 
