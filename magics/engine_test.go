@@ -324,6 +324,12 @@ func TestCacheRoundTrip(t *testing.T) {
 		t.Fatalf("cached rows %s, want %s", text(after.Result), text(before.Result))
 	}
 
+	// --display shows another frame, and the output still carries the cache record.
+	shown, _ := s.run("%%taegis alerts search --cache --assign cached --display cached\n" + severe)
+	if shown.Result.Metadata["data"] == nil || shown.Result.Metadata["name"] != "cached" {
+		t.Fatalf("--display dropped the cache record: %v", shown.Result.Metadata)
+	}
+
 	// A changed query is a new call.
 	s.run("%%taegis alerts search --cache --assign cached\nFROM alert WHERE severity >= 0.7")
 	if s.calls.Load() == calls {

@@ -38,7 +38,14 @@ func NewHook(env *Env) kernel.TaegisHook {
 		base.Getenv = os.Getenv
 	}
 	return func(ctx context.Context, line, body string, vars kernel.Vars, out kernel.Output) (
-		*display.Bundle, error) {
+		b *display.Bundle, err error) {
+		defer func() {
+			// A value's method that a template calls, or a DataFrame operation, may panic;
+			// the cell fails with that, and the kernel goes on.
+			if p := recover(); p != nil {
+				b, err = nil, fmt.Errorf("%%taegis: internal error: %v", p)
+			}
+		}()
 		c := &call{env: base, vars: vars, out: out}
 		return c.run(ctx, line, body)
 	}

@@ -224,5 +224,7 @@ Magic options (anywhere on the line; "--" ends them):
                           log this call's steps on stderr
 
 In the line, $name, ${name} and {expr} are replaced by Go values ($$, {{ and }} are literal
-$, { and }); quote the way a shell does. taegisResult always holds the last *magics.Result.
+$, { and }); quote the way a shell does. The cell body is sent as written: put values in it
+with -t. taegisResult always holds the last *magics.Result, taegisCell the query sent. A
+variable a magic binds is known from the next cell on.
 `
