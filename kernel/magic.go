@@ -27,7 +27,7 @@ Line magics (anywhere a statement may start, also inside loops and functions):
   %env NAME          print one variable
   %env NAME=VALUE    set a variable (also: %env NAME VALUE)
   %cd [DIR]          change the working directory (no DIR: home directory)
-  %time              time the rest of the cell; the wall time is printed after it
+  %time [STATEMENT]  time STATEMENT and the rest of the cell; the wall time is printed after it
   !COMMAND           run COMMAND with /bin/sh -c, streaming its output; end a line with \ to
                      continue the command on the next line
   %taegis ...        query Taegis (see %taegis help)

@@ -40,6 +40,8 @@ func TestMagics(t *testing.T) {
 		{"interpreter sees cd", "d, _ := os.Getwd()\nfmt.Println(filepath.Base(d))",
 			filepath.Base(dir), nil},
 		{"time", "%time\nfmt.Println(\"timed\")", "timed\nWall time: ", nil},
+		{"time with a statement", "%time fmt.Println(\"same line\")\nfmt.Println(\"next\")",
+			"same line\nnext\nWall time: ", nil},
 		{"cell time", "%%time\nfmt.Println(\"whole\")", "whole\nWall time: ", nil},
 		{"shell in order", "fmt.Println(\"a\")\n!echo b\nfmt.Println(\"c\")", "a\nb\nc\n", nil},
 		{"shell in loop", "for i := 0; i < 2; i++ {\n\t!echo loop $i $HOME\n}",

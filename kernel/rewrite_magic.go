@@ -178,7 +178,12 @@ func substituteMagics(src string, magics []magicLine) string {
 	prev := 0
 	for _, m := range magics {
 		b.WriteString(src[prev:m.Start])
-		b.WriteString(m.Indent + magicCall + "(" + strconv.Quote(m.Text) + ")")
+		text, stmt := m.Text, ""
+		if rest, ok := strings.CutPrefix(text, "%time "); ok {
+			// "%time f()" starts the clock and runs the statement written after it.
+			text, stmt = "%time", "; "+strings.TrimSpace(rest)
+		}
+		b.WriteString(m.Indent + magicCall + "(" + strconv.Quote(text) + ")" + stmt)
 		b.WriteString(strings.Repeat("\n", m.LineCount-1))
 		prev = m.End
 	}
