@@ -110,21 +110,47 @@ func panicError(p interp.Panic, c chunk) *Error {
 		return &Error{Name: "MagicError", Value: msg, Traceback: []string{"MagicError: " + msg}}
 	}
 	val := cleanNames(fmt.Sprint(p.Value))
+	line, col := 0, 0
+	if m := compilePanic.FindStringSubmatch(val); m != nil {
+		// The interpreter's compiler failed on a construct it mishandles; its position is the
+		// chunk's, which is not the cell's.
+		line, _ = strconv.Atoi(m[1])
+		col, _ = strconv.Atoi(m[2])
+		line, col = c.cellPosition(line, col)
+		val = m[3]
+		if val != "nil type" && val != "nil reflect type" {
+			msg := fmt.Sprintf("line %d:%d: the interpreter failed to compile this cell (%s); "+
+				"it probably uses a Go feature the yaegi interpreter does not support",
+				line, col, val)
+			return &Error{Name: "UnsupportedError", Value: msg, Traceback: append(
+				[]string{"UnsupportedError: " + msg}, cellLine(c.cell, line, col)...)}
+		}
+	}
 	if (val == "nil type" || val == "nil reflect type") && c.hasRange {
 		msg := "the interpreter cannot compile a range statement here (" + val + "): range " +
 			"over an integer held in a variable whose type the kernel cannot see, and range " +
 			"over a function (an iterator), are not supported; write a counting loop " +
 			"for i := 0; i < n; i++ or call the iterator with a yield function"
-		return &Error{Name: "UnsupportedError", Value: msg,
-			Traceback: []string{"UnsupportedError: " + msg}}
+		return unsupportedAt(msg, c.cell, line, col)
 	}
 	if val == "nil type" || val == "nil reflect type" {
 		msg := "the interpreter failed to compile this cell (" + val + "); it probably " +
 			"uses a Go feature the yaegi interpreter does not support"
-		return &Error{Name: "UnsupportedError", Value: msg,
-			Traceback: []string{"UnsupportedError: " + msg}}
+		return unsupportedAt(msg, c.cell, line, col)
 	}
 	return &Error{Name: "panic", Value: val, Traceback: []string{"panic: " + val}}
+}
+
+// compilePanic matches the panic value of the interpreter's compiler failing on a node.
+var compilePanic = regexp.MustCompile(`^(\d+):(\d+): CFG (?:pre|post)-order panic: (.*)$`)
+
+// unsupportedAt reports msg, prefixed with the cell's line and column when line is known.
+func unsupportedAt(msg, cell string, line, col int) *Error {
+	if line > 0 {
+		msg = fmt.Sprintf("line %d:%d: %s", line, col, msg)
+	}
+	return &Error{Name: "UnsupportedError", Value: msg, Traceback: append(
+		[]string{"UnsupportedError: " + msg}, cellLine(cell, line, col)...)}
 }
 
 // mapPanicLines rewrites the interpreter's "L:C: panic: main.f(...)" lines as frames on the

@@ -344,7 +344,9 @@ func (e *GoEngine) run(ctx context.Context, code string, cell *cellState) Reply 
 			reply.Result = cell.result
 			cell.result = nil
 		case resultValue:
-			reply.Result = valueResult(v)
+			if !e.returnsNothing(ctx, c.callee) {
+				reply.Result = valueResult(v)
+			}
 		}
 	}
 	return reply
@@ -367,6 +369,17 @@ func (e *GoEngine) runImports(specs []importSpec) (Reply, bool) {
 	}
 	e.mu.Unlock()
 	return Reply{}, true
+}
+
+// returnsNothing reports whether callee, a function or method value of the session, is a
+// function without results. The interpreter's value of a call of such a function is whatever
+// its frame held last, not a result.
+func (e *GoEngine) returnsNothing(ctx context.Context, callee string) bool {
+	if callee == "" {
+		return false
+	}
+	fv, err := e.eval(ctx, callee)
+	return err == nil && fv.IsValid() && fv.Kind() == reflect.Func && fv.Type().NumOut() == 0
 }
 
 // valueResult renders the interpreter's value of a last statement whose kind the planner

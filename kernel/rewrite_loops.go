@@ -560,6 +560,16 @@ func (p *planner) rewriteLast() resultMode {
 	case 2:
 		return wrap(show2Func)
 	}
+	// A method the planner cannot see, such as wg.Wait, may have no result; the engine asks
+	// the interpreter once the cell ran, by evaluating the method value, which calls nothing.
+	switch f := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		p.callee = f.Name
+	case *ast.SelectorExpr:
+		if x, ok := f.X.(*ast.Ident); ok {
+			p.callee = x.Name + "." + f.Sel.Name
+		}
+	}
 	return resultValue
 }
 

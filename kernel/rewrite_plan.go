@@ -89,6 +89,9 @@ type chunk struct {
 	hasRange bool // holds a range statement whose operand the planner could not classify
 	cell     string
 	spans    spanMap
+	// callee is the function or method value a resultValue chunk's last call calls, as an
+	// expression without side effects ("wg.Wait"), or "" when it has none.
+	callee string
 }
 
 // cellPosition maps the interpreter's line and column in the chunk to the cell's.
@@ -131,6 +134,7 @@ type planner struct {
 	tops     map[string]bool // every top-level name the cell declares
 	renames  map[string]string
 	pending  []func() // session updates to apply once the cell ran
+	callee   string   // see chunk.callee
 }
 
 // plan splits and rewrites src, a Go cell whose magic lines are already calls.
@@ -190,6 +194,9 @@ func (s *session) planCell(src string) (*cellPlan, error) {
 		c.src = "\n" + text
 		if i == len(p.segs)-1 {
 			c.result = mode
+			if mode == resultValue {
+				c.callee = p.callee
+			}
 		}
 		if c.decl && !usesAny(ps.file, stmtNames) {
 			hoisted = append(hoisted, c)
@@ -405,10 +412,12 @@ func (p *planner) renameIdents(ps *parsedSeg, names map[string]string) {
 		switch n := n.(type) {
 		case *ast.SelectorExpr:
 			skip[n.Sel] = true
-		case *ast.Field:
-			for _, id := range n.Names {
-				skip[id] = true
-			}
+		case *ast.StructType:
+			// Field and method names are not the type; parameters, results and type
+			// parameters of that name are renamed with their uses, which keeps them apart.
+			skipFieldNames(skip, n.Fields)
+		case *ast.InterfaceType:
+			skipFieldNames(skip, n.Methods)
 		case *ast.KeyValueExpr:
 			if id, ok := n.Key.(*ast.Ident); ok {
 				skip[id] = true
@@ -423,6 +432,17 @@ func (p *planner) renameIdents(ps *parsedSeg, names map[string]string) {
 		}
 		return true
 	})
+}
+
+func skipFieldNames(skip map[*ast.Ident]bool, fields *ast.FieldList) {
+	if fields == nil {
+		return
+	}
+	for _, f := range fields.List {
+		for _, id := range f.Names {
+			skip[id] = true
+		}
+	}
 }
 
 // stdlibImportName returns the package name of a standard library import path: its last
