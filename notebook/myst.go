@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -35,7 +36,9 @@ var (
 // the metadata (WriteMyST writes it anew) and cells get ids "cell-1", "cell-2", ... since MyST
 // keeps none.
 func ParseMyST(data []byte) (*Notebook, error) {
-	text := strings.ReplaceAll(string(bytes.TrimPrefix(data, []byte("\ufeff"))), "\r\n", "\n")
+	// Lines end at \n; a \r before it stays in the source (lossless), and is ignored where the
+	// layout is read (fences, breaks, front matter).
+	text := string(bytes.TrimPrefix(data, []byte("\ufeff")))
 	lines := strings.Split(text, "\n")
 	if len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
@@ -43,10 +46,10 @@ func ParseMyST(data []byte) (*Notebook, error) {
 	nb := &Notebook{Metadata: map[string]any{}, NBFormat: 4, NBFormatMinor: 5}
 
 	i := 0
-	if len(lines) > 0 && strings.TrimRight(lines[0], " ") == "---" {
+	if len(lines) > 0 && strings.TrimRight(lines[0], " \r") == "---" {
 		end := -1
 		for j := 1; j < len(lines); j++ {
-			if strings.TrimRight(lines[j], " ") == "---" {
+			if strings.TrimRight(lines[j], " \r") == "---" {
 				end = j
 				break
 			}
@@ -67,11 +70,11 @@ func ParseMyST(data []byte) (*Notebook, error) {
 	var mdMeta map[string]any
 	flush := func() {
 		src := strings.Join(md, "\n")
-		src = strings.TrimRight(src, " \t\n")
+		src = strings.TrimRightFunc(src, unicode.IsSpace)
 		for strings.HasPrefix(src, "\n") {
 			src = src[1:]
 		}
-		if src != "" || mdMeta != nil {
+		if src != "" || len(mdMeta) > 0 {
 			meta := mdMeta
 			if meta == nil {
 				meta = map[string]any{}
@@ -144,7 +147,7 @@ func closingFence(lines []string, from int, fence string) int {
 		if len(lines[j])-len(t) > 3 {
 			continue
 		}
-		t = strings.TrimRight(t, " \t")
+		t = strings.TrimRight(t, " \t\r")
 		if len(t) >= len(fence) && strings.Trim(t, fence[:1]) == "" {
 			return j
 		}
@@ -155,7 +158,7 @@ func closingFence(lines []string, from int, fence string) int {
 func readFencedCell(cellType string, body []string) (*Cell, error) {
 	meta := map[string]any{}
 	switch {
-	case len(body) > 0 && strings.TrimRight(body[0], " ") == "---":
+	case len(body) > 0 && strings.TrimRight(body[0], " \r") == "---":
 		end := -1
 		for j := 1; j < len(body); j++ {
 			if strings.HasPrefix(body[j], "---") {
