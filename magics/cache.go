@@ -30,8 +30,8 @@ type cachePayload struct {
 	Result  *Result `json:"result"`
 }
 
-// CacheKey returns the hex sha256 that identifies a cached result: the magic line as
-// written, the query as sent (after --cell and the template), the region and the tenants
+// CacheKey returns the hex sha256 that identifies a cached result: the magic line (the hook
+// passes its arguments with their values in place), the query as sent (after --cell and the template), the region and the tenants
 // (sorted). Any change to one of them is a new call.
 //
 // Limitation: a tenant macro (--tenant @name) is keyed by its name, not by the tenants it

@@ -330,6 +330,23 @@ func TestCacheRoundTrip(t *testing.T) {
 		t.Fatalf("--display dropped the cache record: %v", shown.Result.Metadata)
 	}
 
+	// A changed value on the line is a new call.
+	s.run("lim := 5")
+	limited := "%%taegis alerts search --cache --assign cached --limit $lim\n" + severe
+	five, _ := s.run(limited)
+	saveNotebook(t, nb, limited, *five.Result)
+	calls = s.calls.Load()
+	s.run(limited)
+	if s.calls.Load() != calls {
+		t.Fatal("the same $lim called Taegis again")
+	}
+	s.run("lim = 6")
+	s.run(limited)
+	if s.calls.Load() == calls {
+		t.Fatal("a changed $lim was served from the cache")
+	}
+	calls = s.calls.Load()
+
 	// A changed query is a new call.
 	s.run("%%taegis alerts search --cache --assign cached\nFROM alert WHERE severity >= 0.7")
 	if s.calls.Load() == calls {

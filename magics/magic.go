@@ -107,7 +107,10 @@ func (c *call) run(ctx context.Context, line, body string) (*display.Bundle, err
 	var res *Result
 	var cacheKey string
 	if o.Cache {
-		cacheKey = CacheKey(text, cell, c.region(), c.tenants())
+		// The key holds the line's values, not its $name references, so that a changed
+		// variable is a new call.
+		line, _ := json.Marshal(words)
+		cacheKey = CacheKey(string(line), cell, c.region(), c.tenants())
 		res = c.cached(cacheKey)
 	}
 	if res == nil {
