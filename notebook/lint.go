@@ -314,7 +314,7 @@ func lintKernelspec(nb *Notebook, add addFunc) {
 	ks, ok := nb.Metadata["kernelspec"].(map[string]any)
 	if !ok {
 		add(0, RuleKernelspec, "metadata.kernelspec is missing; add one naming the kernel "+
-			"(name: gotaegis, display_name: Go (gotaegis), language: go)")
+			"(name: gotaegis, display_name: Go (Taegis), language: go)")
 		return
 	}
 	for _, k := range []string{"name", "display_name", "language"} {

@@ -63,7 +63,7 @@ func New() *Notebook {
 	return &Notebook{
 		Metadata: map[string]any{
 			"kernelspec": map[string]any{
-				"display_name": "Go (gotaegis)",
+				"display_name": "Go (Taegis)",
 				"language":     "go",
 				"name":         "gotaegis",
 			},
