@@ -82,6 +82,20 @@ func TestInspect(t *testing.T) {
 	if !ok || !strings.Contains(text, "func Println") {
 		t.Errorf("Inspect fmt.Println = %v %q", ok, text)
 	}
+	for _, tt := range []struct{ code, decl, doc string }{
+		{"display.HTML", "func HTML(s string) Bundle", "HTML"},
+		{"display.Show", "func Show(x any)", "display_data"},
+		{"display.Clear", "func Clear(wait bool)", "clear"},
+		{"strings.HasPrefix(", "func HasPrefix(s, prefix string) bool", "HasPrefix"},
+		{`ok := strings.HasPrefix(name, "x"`, "func HasPrefix", "HasPrefix"},
+		{"fmt.Println(len(xs), ", "func Println", "Println"},
+	} {
+		data, ok := e.Inspect(tt.code, len(tt.code), 0)
+		text, _ := data["text/plain"].(string)
+		if !ok || !strings.Contains(text, tt.decl) || !strings.Contains(text, tt.doc) {
+			t.Errorf("Inspect %s = %v %q, want %q and %q", tt.code, ok, text, tt.decl, tt.doc)
+		}
+	}
 	if _, ok := e.Inspect("nosuchname", 3, 0); ok {
 		t.Error("Inspect of an unknown name found something")
 	}

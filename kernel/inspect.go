@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"bytes"
+	"embed"
 	"fmt"
 	"go/ast"
 	"go/doc"
@@ -19,6 +20,15 @@ import (
 
 	"github.com/traefik/yaegi/stdlib"
 )
+
+// displaySource is package display's source, for the documentation of the display functions
+// cells use; unlike the standard library's, it is not on the machine that runs the kernel.
+//
+//go:embed display/*.go
+var displaySource embed.FS
+
+// displayPath is the import path of package display.
+const displayPath = "gotaegis/kernel/display"
 
 // docIndex reads standard library documentation from GOROOT/src on first use, one package
 // at a time.
@@ -69,11 +79,20 @@ func (d *docIndex) load(configured, ip string) *docPkg {
 		d.pkgs = map[string]*docPkg{}
 	}
 	d.pkgs[ip] = nil
-	if root == "" {
-		return nil
+	var read func(name string) ([]byte, error)
+	var entries []os.DirEntry
+	var err error
+	if ip == displayPath {
+		entries, err = displaySource.ReadDir("display")
+		read = func(n string) ([]byte, error) { return displaySource.ReadFile("display/" + n) }
+	} else {
+		if root == "" {
+			return nil
+		}
+		dir := filepath.Join(root, "src", filepath.FromSlash(ip))
+		entries, err = os.ReadDir(dir)
+		read = func(n string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, n)) }
 	}
-	dir := filepath.Join(root, "src", filepath.FromSlash(ip))
-	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil
 	}
@@ -85,7 +104,11 @@ func (d *docIndex) load(configured, ip string) *docPkg {
 		if ent.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
 			continue
 		}
-		f, err := parser.ParseFile(fset, filepath.Join(dir, n), nil, parser.ParseComments)
+		src, err := read(n)
+		if err != nil {
+			continue
+		}
+		f, err := parser.ParseFile(fset, n, src, parser.ParseComments)
 		if err != nil || f.Name.Name != name {
 			continue
 		}
@@ -216,6 +239,11 @@ func (e *GoEngine) Inspect(code string, cursor, detail int) (data map[string]any
 	}
 	name := strings.Trim(dottedBefore(code, end), ".")
 	if name == "" {
+		// Between the parentheses of a call, as in strings.HasPrefix(s, |, the call's
+		// function is what the user asks about.
+		name = strings.Trim(dottedBefore(code, openParen(code, at)), ".")
+	}
+	if name == "" {
 		return map[string]any{}, false
 	}
 	text, ok := e.describe(name)
@@ -223,6 +251,24 @@ func (e *GoEngine) Inspect(code string, cursor, detail int) (data map[string]any
 		return map[string]any{}, false
 	}
 	return map[string]any{"text/plain": text}, true
+}
+
+// openParen returns the offset of the innermost parenthesis still open at byte at of the
+// line it is on, or 0 when there is none.
+func openParen(code string, at int) int {
+	depth := 0
+	for i := at - 1; i >= 0 && code[i] != '\n'; i-- {
+		switch code[i] {
+		case ')':
+			depth++
+		case '(':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		}
+	}
+	return 0
 }
 
 // describe returns a signature and documentation for a dotted name: a session declaration, a
@@ -286,12 +332,22 @@ func (e *GoEngine) describe(name string) (string, bool) {
 		if decl, comment, ok := p.lookup(sel); ok {
 			return decl + "\n\n" + comment, true
 		}
+		if pkgPath == displayPath {
+			// Cells call Show, ShowID, Update and Clear as functions bound to the kernel's
+			// Publisher.
+			if decl, comment, ok := p.lookup("Publisher." + sel); ok {
+				return publisherFunc.ReplaceAllString(decl, "func ") + "\n\n" + comment, true
+			}
+		}
 	}
 	if !known {
 		return "", false
 	}
 	return reflectSignature(x+"."+member, sym), true
 }
+
+// publisherFunc matches the receiver of a Publisher method's declaration.
+var publisherFunc = regexp.MustCompile(`^func \(\w+ \*Publisher\) `)
 
 func valueText(v reflect.Value) string {
 	if !v.CanInterface() {
