@@ -1,16 +1,20 @@
 package sdk
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+
+	"gotaegis/sdk/internal/jsonvalue"
 )
 
 // The legacy Apollo graphql-ws protocol (subscriptions-transport-ws): the sub-protocol name and
@@ -100,6 +104,57 @@ type stream struct {
 	token     string
 	refused   bool // the server refused the connection before the subscription started
 	refreshed bool
+	sizeHint  int // the last message's size, to read the next one into one allocation
+}
+
+// read reads one message. Its envelope is taken apart without decoding the payload, which
+// for an event page is megabytes that the handler decodes once, into its own type.
+func (s *stream) read(ctx context.Context, conn *websocket.Conn) (wsMessage, error) {
+	_, r, err := conn.Reader(ctx)
+	if err != nil {
+		return wsMessage{}, err
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, s.sizeHint+bytes.MinRead))
+	if _, err := buf.ReadFrom(r); err != nil {
+		return wsMessage{}, err
+	}
+	s.sizeHint = buf.Len()
+
+	var m wsMessage
+	err = jsonvalue.Members(buf.Bytes(), func(key string, value []byte) error {
+		// Member names match without regard to case, as encoding/json matches them.
+		switch {
+		case strings.EqualFold(key, "type"):
+			return json.Unmarshal(value, &m.Type)
+		case strings.EqualFold(key, "id"):
+			return json.Unmarshal(value, &m.ID)
+		case strings.EqualFold(key, "payload"):
+			m.Payload = value
+		}
+		return nil
+	})
+	if err != nil {
+		conn.Close(websocket.StatusInvalidFramePayloadData, "not a graphql-ws message")
+		return wsMessage{}, fmt.Errorf("a message is not graphql-ws JSON: %w", err)
+	}
+	return m, nil
+}
+
+// dataPayload returns the data object of a data message's payload, as it came, and its errors.
+func dataPayload(p json.RawMessage) (json.RawMessage, []GraphQLError, error) {
+	var data json.RawMessage
+	var errs []GraphQLError
+	err := jsonvalue.Members(p, func(key string, value []byte) error {
+		switch {
+		case strings.EqualFold(key, "data"):
+			data = value
+		case strings.EqualFold(key, "errors"):
+			errs = nil
+			return json.Unmarshal(value, &errs)
+		}
+		return nil
+	})
+	return data, errs, err
 }
 
 // run connects, subscribes and reads until complete.
@@ -125,23 +180,20 @@ func (s *stream) run(ctx context.Context, start []byte, handle func(json.RawMess
 
 	var frameErrs []GraphQLError
 	for {
-		var m wsMessage
-		if err := wsjson.Read(ctx, conn, &m); err != nil {
+		m, err := s.read(ctx, conn)
+		if err != nil {
 			return s.connErr(ctx, "the connection ended before the subscription completed", err)
 		}
 		switch m.Type {
 		case wsData:
-			var p struct {
-				Data   json.RawMessage `json:"data"`
-				Errors []GraphQLError  `json:"errors"`
-			}
-			if err := json.Unmarshal(m.Payload, &p); err != nil {
+			data, errs, err := dataPayload(m.Payload)
+			if err != nil {
 				s.stop(conn)
 				return fmt.Errorf("a data message from %s is not GraphQL JSON: %w", s.url, err)
 			}
-			frameErrs = append(frameErrs, p.Errors...)
-			if !isNull(p.Data) {
-				if err := handle(p.Data); err != nil {
+			frameErrs = append(frameErrs, errs...)
+			if !isNull(data) {
+				if err := handle(data); err != nil {
 					s.stop(conn)
 					return err
 				}

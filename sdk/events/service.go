@@ -326,13 +326,11 @@ func (s *Service) EventQuerySubscription(
 		Variables: vars,
 	}
 	err = c.Subscribe(ctx, req, func(data json.RawMessage) error {
-		var out struct {
-			Data *EventQueryResults `json:"eventQuery"`
-		}
-		if err := json.Unmarshal(data, &out); err != nil {
+		var out *EventQueryResults
+		if err := sdk.DecodeField(data, "eventQuery", &out); err != nil {
 			return fmt.Errorf("subscription eventQuery: decode message: %w", err)
 		}
-		return handle(out.Data)
+		return handle(out)
 	}, opts...)
 	if err != nil {
 		return fmt.Errorf("subscription eventQuery: %w", err)
@@ -368,13 +366,11 @@ func (s *Service) EventPage(
 		Variables: vars,
 	}
 	err = c.Subscribe(ctx, req, func(data json.RawMessage) error {
-		var out struct {
-			Data *EventQueryResults `json:"eventPage"`
-		}
-		if err := json.Unmarshal(data, &out); err != nil {
+		var out *EventQueryResults
+		if err := sdk.DecodeField(data, "eventPage", &out); err != nil {
 			return fmt.Errorf("subscription eventPage: decode message: %w", err)
 		}
-		return handle(out.Data)
+		return handle(out)
 	}, opts...)
 	if err != nil {
 		return fmt.Errorf("subscription eventPage: %w", err)

@@ -254,12 +254,13 @@ func (g *gen) writeMethod(b *bytes.Buffer, i int, op *operation) {
 	outStruct := fmt.Sprintf("struct {\n\t\tData %s `json:%s`\n\t}", result, quote(f.Name))
 	if op.Kind == ast.Subscription {
 		g.use("encoding/json")
+		// DecodeField hands a large message straight to the result type's own decoder.
 		b.WriteString("\terr = c.Subscribe(ctx, req, func(data json.RawMessage) error {\n")
-		fmt.Fprintf(b, "\t\tvar out %s\n", strings.ReplaceAll(outStruct, "\n\t", "\n\t\t"))
-		fmt.Fprintf(b, "\t\tif err := json.Unmarshal(data, &out); err != nil {\n"+
+		fmt.Fprintf(b, "\t\tvar out %s\n", result)
+		fmt.Fprintf(b, "\t\tif err := sdk.DecodeField(data, %s, &out); err != nil {\n"+
 			"\t\t\treturn fmt.Errorf(\"subscription %s: decode message: %%w\", err)\n\t\t}\n",
-			f.Name)
-		b.WriteString("\t\treturn handle(out.Data)\n\t}, opts...)\n")
+			quote(f.Name), f.Name)
+		b.WriteString("\t\treturn handle(out)\n\t}, opts...)\n")
 		fmt.Fprintf(b, "\tif err != nil {\n\t\treturn fmt.Errorf(\"subscription %s: %%w\", err)\n"+
 			"\t}\n\treturn nil\n}\n", f.Name)
 		return
