@@ -89,6 +89,10 @@ func Fanout(ctx context.Context, opts FanoutOptions) ([]TenantRun, error) {
 	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
 		return nil, fmt.Errorf("fanout: %w", err)
 	}
+	outDir, err := filepath.Abs(opts.OutDir)
+	if err != nil {
+		return nil, fmt.Errorf("fanout: %w", err)
+	}
 	tenants := dedupe(opts.Tenants)
 
 	previous := map[string]TenantRun{}
@@ -105,7 +109,7 @@ func Fanout(ctx context.Context, opts FanoutOptions) ([]TenantRun, error) {
 	runs := make([]TenantRun, len(tenants))
 	var todo []int
 	for i, t := range tenants {
-		out := filepath.Join(opts.OutDir, filepath.Base(DefaultOutput(opts.Input, opts.Region, t)))
+		out := filepath.Join(outDir, filepath.Base(DefaultOutput(opts.Input, opts.Region, t)))
 		runs[i] = TenantRun{Tenant: t, Region: opts.Region, Notebook: out}
 		if p, ok := previous[t]; ok && p.Status == StatusOK && p.Region == opts.Region {
 			if _, err := os.Stat(out); err == nil {
@@ -264,7 +268,7 @@ func SummaryMarkdown(input string, runs []TenantRun) string {
 			note = "null-findings investigation not filed: " + r.NullFindingsError
 		}
 		if r.Resumed {
-			note = strings.TrimSpace("kept from the earlier run " + note)
+			note = strings.TrimSuffix("kept from the earlier run; "+note, "; ")
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %d | %.1f | %s | %s |\n", mdCell(r.Tenant),
 			mdCell(r.Region), r.Status, r.ResultsReturned, r.Seconds,

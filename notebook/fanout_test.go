@@ -1,0 +1,141 @@
+package notebook
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"gotaegis/emulator"
+)
+
+// startEmulator serves a fresh emulator for the test and a rate proxy in front of it, and
+// returns the environment that sends the kernels' region local through the proxy.
+func startEmulator(t *testing.T) (*RateProxy, []string) {
+	t.Helper()
+	srv, err := emulator.Start(context.Background(), emulator.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	proxy, err := StartRateProxy(srv.URL(), NewLimiter(100, 20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+	return proxy, []string{"GOTAEGIS_LOCAL_URL=" + proxy.URL()}
+}
+
+var rowsLine = regexp.MustCompile(`rows: (\d+)`)
+
+func TestFanout(t *testing.T) {
+	kernelEnv(t)
+	proxy, env := startEmulator(t)
+	in := copyTestdata(t, "hunt.ipynb")
+	before, _ := os.ReadFile(in)
+	out := filepath.Join(t.TempDir(), "runs")
+	params := &Params{}
+	params.Set("FAIL_TENANT", "50002")
+	tenants := []string{"50001", "50002", "50003", "50004"}
+	var nulls []string
+	opts := FanoutOptions{Input: in, Tenants: tenants, Region: "local", Parallel: 3,
+		OutDir: out, Params: params, Env: env, Progress: &strings.Builder{},
+		NullFindings: func(_ context.Context, tenant string) (string, error) {
+			nulls = append(nulls, tenant)
+			return "inv-" + tenant, nil
+		}}
+	runs, err := Fanout(testCtx(t), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := os.ReadFile(in); string(after) != string(before) {
+		t.Error("the input changed")
+	}
+	if proxy.Requests() == 0 {
+		t.Error("no kernel went through the rate proxy")
+	}
+	summary, err := ReadSummary(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(summary) != len(tenants) || len(runs) != len(tenants) {
+		t.Fatalf("summary has %d tenants, want %d", len(summary), len(tenants))
+	}
+	total, withNone := 0, 0
+	for i, r := range summary {
+		if r.Tenant != tenants[i] || r.Region != "local" {
+			t.Errorf("line %d is %s in %s", i, r.Tenant, r.Region)
+		}
+		wantNB := filepath.Join(out, "hunt_local_"+r.Tenant+".ipynb")
+		if r.Notebook != wantNB {
+			t.Errorf("%s: notebook %s, want %s", r.Tenant, r.Notebook, wantNB)
+		}
+		nb, err := Read(wantNB)
+		if err != nil {
+			t.Fatalf("%s: %v", r.Tenant, err)
+		}
+		if r.Tenant == "50002" {
+			if r.Status != StatusFailed || !strings.Contains(r.Error, "set to fail") {
+				t.Errorf("50002: status %s error %q, want its cell's failure", r.Status, r.Error)
+			}
+			continue
+		}
+		if r.Status != StatusOK {
+			t.Errorf("%s: status %s: %s", r.Tenant, r.Status, r.Error)
+			continue
+		}
+		// The notebook's own count of the rows it got agrees with the summary.
+		m := rowsLine.FindStringSubmatch(streamText(cellBySource(t, nb, "alerts.Nrow()"),
+			"stdout"))
+		if m == nil {
+			t.Errorf("%s: the notebook printed no row count", r.Tenant)
+			continue
+		}
+		if n, _ := strconv.Atoi(m[1]); n != r.ResultsReturned {
+			t.Errorf("%s: results_returned %d, the notebook counted %d", r.Tenant,
+				r.ResultsReturned, n)
+		}
+		total += r.ResultsReturned
+		if r.ResultsReturned == 0 {
+			withNone++
+			if r.NullFindings != "inv-"+r.Tenant {
+				t.Errorf("%s: no null-findings investigation recorded", r.Tenant)
+			}
+		}
+		validateWithNBFormat(t, wantNB)
+	}
+	if len(nulls) != withNone {
+		t.Errorf("null findings filed for %v, want %d tenants", nulls, withNone)
+	}
+	if total == 0 || withNone == 0 {
+		t.Logf("results: %d in all, %d tenants with none (the dataset should give both)",
+			total, withNone)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "summary.md"))
+	if err != nil || !strings.Contains(string(md), "| 50002 | local | failed |") {
+		t.Errorf("summary.md:\n%s", md)
+	}
+
+	// Resume runs only the failed tenant (which now passes) and the one whose notebook is gone.
+	if err := os.Remove(filepath.Join(out, "hunt_local_50004.ipynb")); err != nil {
+		t.Fatal(err)
+	}
+	params.Set("FAIL_TENANT", "none")
+	opts.Resume, opts.NullFindings = true, nil
+	runs, err = Fanout(testCtx(t), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		rerun := r.Tenant == "50002" || r.Tenant == "50004"
+		if r.Resumed == rerun {
+			t.Errorf("%s: resumed %v, want %v", r.Tenant, r.Resumed, !rerun)
+		}
+		if r.Status != StatusOK {
+			t.Errorf("%s after resume: %s %s", r.Tenant, r.Status, r.Error)
+		}
+	}
+}
