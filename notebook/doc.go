@@ -4,9 +4,10 @@
 // field the model does not name kept, so a read and a write lose nothing. Notebooks are read
 // from nbformat JSON (.ipynb) or from MyST markdown as jupytext writes it (.md), and written to
 // either: nbformat JSON in nbformat's own layout, MyST without outputs, as jupytext does.
-// [Validate] checks a notebook against the nbformat 4.0-4.5 schema's rules. [Starter] builds
-// a starter hunting procedure and [Lint] checks procedures against the built-in rules and a
-// team's own rules.
+// [Notebook.Validate] and [ValidateJSON] check a notebook against the rules of the nbformat
+// 4.0-4.5 schemas, as nbformat's own validator applies them. [Starter] builds a starter hunting
+// procedure and a [Linter] checks procedures against the built-in rules and a team's own rules
+// ([LoadRules]).
 //
 // Executing notebooks, fanning them out across tenants and reporting on them build on this
 // package; they do not live in these files.
