@@ -14,8 +14,8 @@ import (
 	"gotaegis/sdk/alerts"
 )
 
-// callerName is sent as metadata.callerName with every search, so Taegis's query history
-// says where a query came from.
+// callerName is sent as metadata.callerName with every search unless configure queries
+// callername sets another, so Taegis's query history says where a query came from.
 const callerName = "gotaegis"
 
 // defaultAlertLimit is the most alerts a search returns unless --limit says otherwise.
@@ -42,7 +42,7 @@ func (o *searchOptions) add(c *cobra.Command, limit int) {
 	c.Flags().IntVar(&o.limit, "limit", limit, "the most `ROWS` to return; 0 means no limit")
 	c.Flags().StringVar(&o.selection, "graphql-output", "",
 		"GraphQL `SELECTION` set to ask for instead of the default")
-	c.Flags().BoolVar(&o.track, "track", false,
+	c.Flags().BoolVar(&o.track, "track", loadSettingsOrZero().Track,
 		"queue the query for the next investigation (see: investigations search-queries list)")
 	c.Flags().StringVar(&o.database, "database", "",
 		"evidence database `PATH` for --track (default: the user's; :memory: allowed)")
@@ -121,7 +121,7 @@ others.`,
 
 func searchRequest(q string, limit int) *alerts.SearchRequestInput {
 	in := &alerts.SearchRequestInput{CQLQuery: &q, Offset: new(int),
-		Metadata: map[string]any{"callerName": callerName}}
+		Metadata: map[string]any{"callerName": loadSettingsOrZero().caller()}}
 	if limit > 0 {
 		in.Limit = &limit
 	}

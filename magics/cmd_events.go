@@ -62,7 +62,7 @@ result's total is unknown (-1).`,
 		err = t.fanOut(ctx, &o.scope, r, func(ctx context.Context, c *sdk.Client,
 			_ string) part {
 			res, paging, err := events.New(c).QueryAll(ctx, q,
-				map[string]any{"callerName": callerName}, opts, o.limit, nil, o.sdkOptions()...)
+				map[string]any{"callerName": loadSettingsOrZero().caller()}, opts, o.limit, nil, o.sdkOptions()...)
 			p := part{total: -1, records: events.Rows(res), err: err}
 			if paging != nil {
 				p.pages, p.truncated, p.queryID = paging.Pages, paging.Truncated, paging.QueryID

@@ -264,7 +264,7 @@ staging database.`,
 			_, err = db.Attach(ctx, tenant, investigation, rows)
 		}
 		if err != nil {
-			return fmt.Errorf("Taegis changed investigation %s, but recording it failed: %w",
+			return fmt.Errorf("investigation %s changed in Taegis, but recording it failed: %w",
 				investigation, err)
 		}
 		recs, err := records(got)

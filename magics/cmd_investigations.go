@@ -202,7 +202,7 @@ func (t *tree) create(ctx context.Context, o *createOptions, r *Result) error {
 		return fmt.Errorf("the staged evidence stays staged: %w", err)
 	}
 	if created == nil || created.ID == "" {
-		return errors.New("Taegis returned no investigation; the staged evidence stays staged")
+		return errors.New("no investigation came back; the staged evidence stays staged")
 	}
 	moved, err := db.Attach(ctx, tenant, created.ID, staged)
 	if err != nil {

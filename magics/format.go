@@ -67,7 +67,16 @@ func Write(w io.Writer, r *Result, format string) error {
 		if format == "csv" {
 			return t.WriteCSV(w, dataframe.RenderOptions{})
 		}
-		return t.WriteText(w, dataframe.RenderOptions{MaxWidth: -1})
+		var b strings.Builder
+		if err := t.WriteText(&b, dataframe.RenderOptions{MaxWidth: -1}); err != nil {
+			return err
+		}
+		text := b.String()
+		if !strings.HasSuffix(text, "\n") {
+			text += "\n"
+		}
+		_, err = io.WriteString(w, text)
+		return err
 	}
 	return fmt.Errorf("unknown output format %q; use one of: %s", format,
 		strings.Join(Formats, ", "))

@@ -84,7 +84,20 @@ func (m *Macros) Names() []string {
 // magicsSettings is the part of the settings the command tree keeps itself, in
 // $GOTAEGIS_CONFIG_DIR/magics.yaml.
 type magicsSettings struct {
+	// MacrosPath is the macros file set with configure macros path.
 	MacrosPath string `yaml:"macros_path,omitempty"`
+	// Track is the default of --track on alerts search and events search.
+	Track bool `yaml:"track,omitempty"`
+	// CallerName is sent as metadata.callerName with searches; empty means gotaegis.
+	CallerName string `yaml:"caller_name,omitempty"`
+}
+
+// caller returns the callerName searches send.
+func (s *magicsSettings) caller() string {
+	if s == nil || s.CallerName == "" {
+		return callerName
+	}
+	return s.CallerName
 }
 
 func magicsSettingsPath() string { return filepath.Join(sdk.ConfigDir(), "magics.yaml") }

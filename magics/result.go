@@ -45,6 +45,9 @@ type Env struct {
 
 	// Getenv reads the environment (TAEGIS_REGION and friends); nil means os.Getenv.
 	Getenv func(string) string
+
+	// Version is the gotaegis release the version command reports.
+	Version string
 }
 
 // Result is one command's outcome. Records keep the GraphQL response's field names so that

@@ -82,12 +82,23 @@ func (t *tree) root() *cobra.Command {
 	}
 	root.SetFlagErrorFunc(suggestFlag)
 	for _, g := range t.groups() {
-		g.SetFlagErrorFunc(suggestFlag)
-		g.PersistentFlags().String("format", "json",
-			"shell output: json, ndjson, csv or table")
+		addFormat(g)
 		root.AddCommand(g)
 	}
 	return root
+}
+
+// addFormat gives c and every command under it a --format option and option suggestions.
+// Both are set on each command, not inherited, so that a group moved under another root
+// (the binary's own configure) keeps them on the commands it brought.
+func addFormat(c *cobra.Command) {
+	c.SetFlagErrorFunc(suggestFlag)
+	if c.Runnable() && c.Flags().Lookup("format") == nil {
+		c.Flags().String("format", "json", "shell output: "+strings.Join(Formats, ", "))
+	}
+	for _, sub := range c.Commands() {
+		addFormat(sub)
+	}
 }
 
 // groups returns the command groups, in the order help lists them.
@@ -95,7 +106,7 @@ func (t *tree) groups() []*cobra.Command {
 	return []*cobra.Command{
 		t.alertsGroup(), t.eventsGroup(), t.investigationsGroup(), t.tenantsGroup(),
 		t.rulesGroup(), t.threatGroup(), t.subjectsGroup(), t.usersGroup(), t.auditsGroup(),
-		t.clientsGroup(),
+		t.clientsGroup(), t.configureGroup(), t.versionLeaf(),
 	}
 }
 
@@ -157,11 +168,34 @@ func group(use, short string, subs ...*cobra.Command) *cobra.Command {
 	g := &cobra.Command{
 		Use:   use,
 		Short: short,
-		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		Args:  unknownCommand,
+
+		SuggestionsMinimumDistance: 2,
+		RunE:                       func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	g.AddCommand(subs...)
 	return g
+}
+
+// unknownCommand refuses arguments to a group: the first one is a command it does not have,
+// named with the closest ones it has.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	} else {
+		var names []string
+		for _, c := range cmd.Commands() {
+			if c.IsAvailableCommand() {
+				names = append(names, c.Name())
+			}
+		}
+		msg += "; its commands: " + strings.Join(names, ", ")
+	}
+	return errors.New(msg)
 }
 
 // commandPath is the command's path without the root's name: "alerts search".

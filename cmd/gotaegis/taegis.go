@@ -30,9 +30,10 @@ func init() {
 			}
 			return evidence.ReadFile(name)
 		},
-		Stdout: os.Stdout,
-		Stderr: os.Stderr,
-		Getenv: os.Getenv,
+		Stdout:  os.Stdout,
+		Stderr:  os.Stderr,
+		Getenv:  os.Getenv,
+		Version: version,
 	}
 	tree := magics.NewRoot(env)
 	for _, c := range tree.Commands() {
