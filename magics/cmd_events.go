@@ -85,12 +85,12 @@ func (t *tree) eventsByID() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "events",
 		Short: "Fetch events by resource id",
-		Long: `events fetches events by their resource ids and returns each event's fields, with
-its id as resource_id.`,
+		Long: `events fetches events by their ids and returns each event's fields, with the
+event's id under id when the fields lack one.`,
 		Example: `  gotaegis events events --resource-id event://priv:process:11772:1700000000000:abc`,
 	}
 	addScope(c, &s, true)
-	c.Flags().StringArrayVar(&ids, "resource-id", nil, "event resource `ID` (repeatable)")
+	c.Flags().StringArrayVar(&ids, "resource-id", nil, "event `ID`, event://... (repeatable)")
 	return t.leaf(c, "events", func(ctx context.Context, r *Result, _ []string) error {
 		if len(ids) == 0 {
 			return fmt.Errorf("no event: give at least one --resource-id")
@@ -104,8 +104,8 @@ its id as resource_id.`,
 				if rec == nil {
 					rec = map[string]any{}
 				}
-				if _, ok := rec["resource_id"]; !ok {
-					rec["resource_id"] = e.ID
+				if _, ok := rec["id"]; !ok {
+					rec["id"] = e.ID
 				}
 				p.records = append(p.records, rec)
 			}

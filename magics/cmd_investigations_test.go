@@ -181,3 +181,74 @@ func TestEvidenceAndSearchQueries(t *testing.T) {
 		}
 	}
 }
+
+func TestEvidenceAppendAndRemove(t *testing.T) {
+	ids := tenants(t)
+	e := newEnv(t)
+	db := filepath.Join(t.TempDir(), "evidence.db")
+	created := e.run(t, "investigations create --tenant "+ids[1]+" --title Empty"+
+		" --key-findings none --assignee @customer --database "+db)
+	id := created.Records[0]["id"].(string)
+	if created.Records[0]["alertsEvidenceCount"] != nil &&
+		created.Records[0]["alertsEvidenceCount"] != float64(0) {
+		t.Fatalf("created with evidence: %v", created.Records[0])
+	}
+
+	recs := stageAlerts(t, e, ids[1], db, 3)
+	got := e.run(t, "investigations evidence append --use-new --tenant "+ids[1]+
+		" --investigation-id "+id+" --database "+db)
+	if got.Records[0]["alertsEvidenceCount"] != float64(3) {
+		t.Fatalf("after append: %v", got.Records[0])
+	}
+	if len(show(t, e, db, ids[1], id)) != 3 || len(show(t, e, db, ids[1], evidence.New)) != 0 {
+		t.Fatal("appended rows were not filed under the investigation")
+	}
+
+	// Removing one: stage it under the investigation's id, then remove.
+	e.Frame = func(string) ([]map[string]any, error) { return recs[:1], nil }
+	e.run(t, "investigations evidence unstage alerts one --investigation-id "+id+
+		" --database "+db)
+	e.run(t, "investigations evidence stage alerts one --investigation-id "+id+
+		" --database "+db)
+	all := show(t, e, db, ids[1], id)
+	if len(all) != 3 {
+		t.Fatalf("%d rows under %s", len(all), id)
+	}
+	e.run(t, "investigations evidence unstage alerts one --investigation-id "+id+
+		" --database "+db)
+	// Now the two others are staged under the id: remove them from Taegis.
+	got = e.run(t, "investigations evidence remove --tenant "+ids[1]+
+		" --investigation-id "+id+" --database "+db)
+	if got.Records[0]["alertsEvidenceCount"] != float64(1) {
+		t.Fatalf("after remove: %v", got.Records[0])
+	}
+	if left := show(t, e, db, ids[1], id); len(left) != 0 {
+		t.Fatalf("%d rows still under %s after remove", len(left), id)
+	}
+	_, err := Run(context.Background(), e.Env, strings.Fields("investigations evidence remove"+
+		" --tenant "+ids[1]+" --investigation-id "+id+" --database "+db))
+	if err == nil || !strings.Contains(err.Error(), "no evidence staged") {
+		t.Fatalf("remove with nothing staged: %v", err)
+	}
+}
+
+func TestEventsByID(t *testing.T) {
+	ids := tenants(t)
+	e := newEnv(t)
+	found := e.run(t, "events search --tenant "+ids[0], "--limit", "2", "--cell",
+		"FROM process EARLIEST=-7d")
+	if len(found.Records) != 2 || found.Total != -1 || found.Provenance.Pages < 1 {
+		t.Fatalf("events search: %d records, total %d", len(found.Records), found.Total)
+	}
+	rid, _ := found.Records[0]["id"].(string)
+	got := e.run(t, "events events --tenant "+ids[0]+" --resource-id "+rid)
+	if len(got.Records) != 1 || got.Records[0]["id"] != rid {
+		t.Fatalf("events by id %s: %v", rid, got.Records)
+	}
+	many := e.run(t, "events search --tenant "+ids[0], "--page-size", "7", "--limit", "20",
+		"--cell", "FROM process EARLIEST=-7d")
+	if len(many.Records) != 20 || !many.Provenance.Truncated || many.Provenance.Pages < 3 {
+		t.Fatalf("paged events: %d records, truncated %v, %d pages", len(many.Records),
+			many.Provenance.Truncated, many.Provenance.Pages)
+	}
+}
