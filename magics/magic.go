@@ -29,7 +29,11 @@ const CellVar = "taegisCell"
 // cell's streams and whose Frame reads DataFrame variables of the session; env's Client,
 // Evidence, Now and Getenv are used as they are. env may be nil for a kernel that cannot
 // reach Taegis (every command that calls it then says so).
-func NewHook(env *Env) kernel.TaegisHook {
+func NewHook(env *Env) kernel.TaegisHook { return NewHookNotices(env, nil) }
+
+// NewHookNotices is NewHook with notices: while a call runs, what is written to notices
+// reaches that cell's stderr (see CellNotices). notices may be nil.
+func NewHookNotices(env *Env, notices *CellNotices) kernel.TaegisHook {
 	base := Env{}
 	if env != nil {
 		base = *env
@@ -46,6 +50,7 @@ func NewHook(env *Env) kernel.TaegisHook {
 				b, err = nil, fmt.Errorf("%%taegis: internal error: %v", p)
 			}
 		}()
+		defer notices.attach(out)()
 		c := &call{env: base, vars: vars, out: out}
 		return c.run(ctx, line, body)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"gotaegis/kernel/display"
+	"gotaegis/sdk"
 )
 
 // panicVars is a session whose variables panic when read.
@@ -29,5 +30,39 @@ func TestHookRecovers(t *testing.T) {
 		nopOutput{})
 	if err == nil || !strings.Contains(err.Error(), "internal error: broken variable") {
 		t.Fatalf("error %v, want the panic as an error", err)
+	}
+}
+
+// streamOutput keeps what a call writes on stderr.
+type streamOutput struct {
+	nopOutput
+	stderr strings.Builder
+}
+
+func (o *streamOutput) Stream(name, text string) {
+	if name == "stderr" {
+		o.stderr.WriteString(text)
+	}
+}
+
+func TestCellNotices(t *testing.T) {
+	var between strings.Builder
+	n := NewCellNotices(&between)
+	out := &streamOutput{}
+	detach := n.attach(out)
+	if err := n.DeviceLogin(sdk.DeviceAuthorization{VerificationURI: "https://login.example",
+		UserCode: "ABCD"}); err != nil {
+		t.Fatal(err)
+	}
+	detach()
+	if got := out.stderr.String(); !strings.Contains(got, "https://login.example") ||
+		!strings.Contains(got, "ABCD") {
+		t.Fatalf("the cell got %q", got)
+	}
+	if _, err := n.Write([]byte("later\n")); err != nil {
+		t.Fatal(err)
+	}
+	if between.String() != "later\n" || strings.Contains(out.stderr.String(), "later") {
+		t.Fatalf("after the call: fallback %q, cell %q", between.String(), out.stderr.String())
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"os/signal"
 	"syscall"
 
@@ -41,18 +42,14 @@ func runKernel(cmd *cobra.Command, args []string) error {
 	}
 	dbs := &magics.Databases{}
 	defer func() { _ = dbs.Close() }()
+	// A device-code login prompt goes to the cell that needs it (else the kernel's stderr).
+	notices := magics.NewCellNotices(os.Stderr)
 	env := &magics.Env{
-		Client: magics.Clients(sdk.Config{Version: version,
-			DeviceLogin: func(d sdk.DeviceAuthorization) error {
-				// Limitation: the login URL goes to the kernel's log, not to the cell; log in
-				// with "gotaegis auth login" in a terminal first.
-				slog.Warn("Taegis login needed", "url", d.URL(), "code", d.UserCode)
-				return nil
-			}}),
+		Client:   magics.Clients(sdk.Config{Version: version, DeviceLogin: notices.DeviceLogin}),
 		Evidence: dbs.Open,
 	}
 	engine, err := kernel.NewGoEngine(kernel.EngineOptions{
-		Taegis:         magics.NewHook(env),
+		Taegis:         magics.NewHookNotices(env, notices),
 		TaegisComplete: magics.Completer(env),
 		Exports:        symbols.Symbols,
 		Imports:        symbols.Imports,
