@@ -414,7 +414,8 @@ func (RuleType) Values() []RuleType {
 //
 // A rule search.
 type SearchRulesInput struct {
-	// Matched against name and description.
+	// A CQL filter over the rule's fields (name CONTAINS 'lsass' AND enabled = true), or else free
+	// text matched against name, description and query.
 	Text       *string         `json:"text,omitempty"`
 	RuleTypes  []RuleType      `json:"ruleTypes,omitempty"`
 	EventTypes []RuleEventType `json:"eventTypes,omitempty"`

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"gotaegis/emulator/cql"
 	"gotaegis/emulator/gql"
 	"gotaegis/emulator/state"
 	"gotaegis/emulator/store"
@@ -117,12 +118,12 @@ func (r *Resolver) searchRules(ctx context.Context, in SearchRulesInput) (*RuleS
 	if err != nil {
 		return nil, err
 	}
+	matches := r.ruleText(in.Text)
 	var rows []*Rule
 	for _, x := range all {
 		switch {
 		case !live(x):
-		case in.Text != nil && !containsFold(deref(x.Name)+" "+deref(x.Description)+" "+
-			deref(x.EventQl), *in.Text):
+		case !matches(x):
 		case len(in.RuleTypes) > 0 && (x.RuleType == nil ||
 			!slices.Contains(in.RuleTypes, *x.RuleType)):
 		case len(in.EventTypes) > 0 && (x.EventType == nil ||
@@ -135,6 +136,28 @@ func (r *Resolver) searchRules(ctx context.Context, in SearchRulesInput) (*RuleS
 	from, to := pageBounds(len(rows), in.Page, in.PerPage, 100)
 	return &RuleSearchResults{TotalCount: ptr(len(rows)),
 		Rules: append([]*Rule{}, rows[from:to]...)}, nil
+}
+
+// ruleText returns what a rule search's text selects. Text that parses as a CQL filter (name
+// CONTAINS 'lsass' AND enabled = true) is answered by the CQL engine over the rule's fields, by
+// their GraphQL names; any other text, a word or a phrase, is looked for case-insensitively in
+// the name, description and query.
+func (r *Resolver) ruleText(text *string) func(*Rule) bool {
+	if text == nil {
+		return func(*Rule) bool { return true }
+	}
+	q, err := cql.Parse(*text, cql.Options{Now: r.st.Now()})
+	if err == nil && q.Where() != nil {
+		return func(x *Rule) bool {
+			b, _ := json.Marshal(x)
+			var rec map[string]any
+			_ = json.Unmarshal(b, &rec)
+			return q.Match(rec)
+		}
+	}
+	return func(x *Rule) bool {
+		return containsFold(deref(x.Name)+" "+deref(x.Description)+" "+deref(x.EventQl), *text)
+	}
 }
 
 // filterKeys lists the fields the tenant's events of one type carry, from a sample event.

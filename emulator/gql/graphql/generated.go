@@ -2111,7 +2111,10 @@ extend type Mutation {
 A rule search.
 """
 input SearchRulesInput {
-  "Matched against name and description."
+  """
+  A CQL filter over the rule's fields (name CONTAINS 'lsass' AND enabled = true), or else free
+  text matched against name, description and query.
+  """
   text: String
   ruleTypes: [RuleType!]
   eventTypes: [RuleEventType!]

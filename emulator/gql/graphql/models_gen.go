@@ -1028,7 +1028,8 @@ type SearchRequestInput struct {
 
 // A rule search.
 type SearchRulesInput struct {
-	// Matched against name and description.
+	// A CQL filter over the rule's fields (name CONTAINS 'lsass' AND enabled = true), or else free
+	// text matched against name, description and query.
 	Text       *string         `json:"text,omitempty"`
 	RuleTypes  []RuleType      `json:"ruleTypes,omitempty"`
 	EventTypes []RuleEventType `json:"eventTypes,omitempty"`
