@@ -11,27 +11,27 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
 // kernelBin is the gotaegis binary the executor tests start as their kernel, and jupyterPath
-// the JUPYTER_PATH under which its kernelspec is installed. Both are set by TestMain.
+// the JUPYTER_PATH under which its kernelspec is installed. The first test that needs them
+// sets them up, in kernelDir, which TestMain removes.
 var (
+	kernelOnce  sync.Once
+	kernelDir   string
 	kernelBin   string
 	jupyterPath string
 	kernelErr   error
 )
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "gotaegis-notebook-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	kernelBin, jupyterPath, kernelErr = setupKernel(dir)
 	code := m.Run()
-	os.RemoveAll(dir)
+	if kernelDir != "" {
+		os.RemoveAll(kernelDir)
+	}
 	os.Exit(code)
 }
 
@@ -63,6 +63,12 @@ func setupKernel(dir string) (bin, jpath string, err error) {
 // settings in fresh directories.
 func kernelEnv(t *testing.T) {
 	t.Helper()
+	kernelOnce.Do(func() {
+		kernelDir, kernelErr = os.MkdirTemp("", "gotaegis-notebook-test-")
+		if kernelErr == nil {
+			kernelBin, jupyterPath, kernelErr = setupKernel(kernelDir)
+		}
+	})
 	if kernelErr != nil {
 		t.Fatal(kernelErr)
 	}
