@@ -12,12 +12,13 @@ import (
 
 	"gotaegis/emulator/cql"
 	"gotaegis/emulator/synth"
+	"gotaegis/sdk"
 )
 
 // Completer returns the kernel's completion of %taegis code (kernel.EngineOptions'
 // TaegisComplete). On a %taegis line, or the first line of a %%taegis cell, it completes the
 // command tree's groups and commands, then the options of the command written so far and the
-// magic's own options. In the body of a %%taegis cell it completes CQL: event types after FROM
+// magic's own options, and the values of --region and --disable-return-display. In the body of a %%taegis cell it completes CQL: event types after FROM
 // (and the "alert" type), pipe stages after |, and otherwise keywords, operators and the field
 // names of the types the FROM clause names.
 //
@@ -115,6 +116,8 @@ func completeLine(root *cobra.Command, code string, from, at int) ([]string, int
 	switch {
 	case expectValue && prevFlag == "--disable-return-display":
 		cands = []string{string(DisplayAlways), string(DisplayNever), string(DisplayIfFound)}
+	case expectValue && prevFlag == "--region":
+		cands = regionNames()
 	case expectValue:
 		return []string{}, runeCount(code[:at]), runeCount(code[:at])
 	case strings.HasPrefix(prefix, "-"):
@@ -134,6 +137,20 @@ func completeLine(root *cobra.Command, code string, from, at int) ([]string, int
 	}
 	sort.Strings(out)
 	return slices.Compact(out), runeCount(code[:pstart]), runeCount(code[:at])
+}
+
+// regionNames are the names and aliases of the built-in regions and the configured ones.
+func regionNames() []string {
+	settings, err := sdk.LoadSettings(sdk.ConfigDir())
+	if err != nil {
+		settings = nil
+	}
+	var out []string
+	for _, r := range sdk.Regions(settings) {
+		out = append(out, r.Name)
+		out = append(out, r.Aliases...)
+	}
+	return out
 }
 
 func findSub(cmd *cobra.Command, name string) *cobra.Command {

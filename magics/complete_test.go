@@ -26,6 +26,8 @@ func TestComplete(t *testing.T) {
 			[]string{"alerts"}, ""},
 		{"display values", "%taegis alerts search --disable-return-display o",
 			[]string{"off", "on_empty"}, []string{"all"}, "o"},
+		{"region", "%taegis alerts search --region ch", []string{"charlie"}, nil, "ch"},
+		{"local region", "%taegis alerts search --region lo", []string{"local"}, nil, "lo"},
 		{"line in a loop", "for i := range 3 {\n\t%taegis alerts sea", []string{"search"}, nil,
 			"sea"},
 		{"cell first line", "%%taegis alerts sea|\nFROM alert", []string{"search"}, nil, "sea"},
