@@ -18,9 +18,10 @@ import (
 // Completer returns the kernel's completion of %taegis code (kernel.EngineOptions'
 // TaegisComplete). On a %taegis line, or the first line of a %%taegis cell, it completes the
 // command tree's groups and commands, then the options of the command written so far and the
-// magic's own options, and the values of --region and --disable-return-display. In the body of a %%taegis cell it completes CQL: event types after FROM
-// (and the "alert" type), pipe stages after |, and otherwise keywords, operators and the field
-// names of the types the FROM clause names.
+// magic's own options, and the values of --region and --disable-return-display. In the body
+// of a %%taegis cell it completes CQL: event types after FROM (and the "alert" type), pipe
+// stages after |, and otherwise keywords, operators and the field names of the types the FROM
+// clause names.
 //
 // The field names come from the emulator's synthetic dataset, the same records region local
 // serves: the events gateway's schema types events only as a map, so the dataset is the one
