@@ -95,7 +95,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if !cfg.Now.IsZero() {
 		// The data's clock starts at cfg.Now and ticks from there, so relative times in
 		// queries (EARLIEST=-1d) find the data; tokens keep to the wall clock clients check.
-		offset := cfg.Now.Sub(time.Now())
+		offset := time.Until(cfg.Now)
 		s.state.Now = func() time.Time { return time.Now().Add(offset) }
 	}
 	// Requests, websockets included, live in a context that Close cancels: Shutdown does not
