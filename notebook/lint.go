@@ -350,10 +350,14 @@ func lintHunting(nb *Notebook, required []string, add addFunc) {
 		}
 	}
 	if v, ok := h["version"]; ok && !isEmpty(v) {
-		s := fmt.Sprint(v)
-		if _, isStr := v.(string); !isStr || !semverish.MatchString(s) {
+		s, isStr := v.(string)
+		switch {
+		case !isStr:
+			add(0, RuleHuntingMetadata, "metadata.%s.version %v must be text; write it "+
+				"quoted, as in version: \"1.0.0\"", HuntingKey, v)
+		case !semverish.MatchString(s):
 			add(0, RuleHuntingMetadata, "metadata.%s.version %q is not a version such as "+
-				"\"1.0.0\" (write it quoted)", HuntingKey, s)
+				"1.0.0 or 2.1", HuntingKey, s)
 		}
 	}
 	for _, k := range []string{"authors", "tags", "data_sources", "mitre_attack"} {

@@ -1,6 +1,7 @@
 package notebook
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -109,6 +110,8 @@ func TestLintRules(t *testing.T) {
 			func(nb *Notebook) { delete(hunting(nb), "description") }},
 		{"bad version", RuleHuntingMetadata, "version \"latest\"", 0,
 			func(nb *Notebook) { hunting(nb)["version"] = "latest" }},
+		{"version a number", RuleHuntingMetadata, "must be text; write it quoted", 0,
+			func(nb *Notebook) { hunting(nb)["version"] = json.Number("1.0") }},
 		{"bad technique", RuleHuntingMetadata, "\"T59\" is not a MITRE ATT&CK", 0,
 			func(nb *Notebook) { hunting(nb)["mitre_attack"] = []any{"T1059.001", "T59"} }},
 		{"tags not a list", RuleHuntingMetadata, "tags must be a list", 0,
@@ -326,4 +329,18 @@ func TestLintPaths(t *testing.T) {
 	if _, err := testLinter().LintPaths([]string{filepath.Join(dir, "nope")}); err == nil {
 		t.Error("a missing path is not an error")
 	}
+}
+
+// TestLintGolden lints a procedure broken in many ways and compares the text findings with
+// the golden file.
+func TestLintGolden(t *testing.T) {
+	got, err := testLinter().LintPaths([]string{"testdata/lint/bad.md"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, f := range got {
+		b.WriteString(f.String() + "\n")
+	}
+	golden(t, "testdata/lint/bad.txt", []byte(b.String()))
 }
