@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -77,11 +78,17 @@ func (w streamWriter) Write(p []byte) (int, error) {
 
 // logf writes a message of this call's log on the cell's stderr when the call's level lets it
 // through.
-func (c *call) logf(level int, format string, args ...any) {
-	if c.opts == nil || int(c.opts.Level) > level {
+func (c *call) logf(level slog.Level, format string, args ...any) {
+	if c.opts == nil || c.opts.Level > level {
 		return
 	}
-	name := map[int]string{int(LevelTrace): "trace", -4: "debug", 0: "info"}[level]
+	name := "info"
+	switch {
+	case level <= LevelTrace:
+		name = "trace"
+	case level <= slog.LevelDebug:
+		name = "debug"
+	}
 	c.out.Stream("stderr", "taegis "+name+": "+fmt.Sprintf(format, args...)+"\n")
 }
 
@@ -95,7 +102,7 @@ func (c *call) run(ctx context.Context, line, body string) (*display.Bundle, err
 		return nil, fmt.Errorf("%%taegis: %w", err)
 	}
 	o := c.opts
-	c.logf(-4, "args %q", o.Args)
+	c.logf(slog.LevelDebug, "args %q", o.Args)
 	if len(o.Args) > 0 && o.Args[0] == "help" {
 		o.Help, o.Args = true, append(o.Args[1:], "--help")
 	}
@@ -107,7 +114,7 @@ func (c *call) run(ctx context.Context, line, body string) (*display.Bundle, err
 	if err != nil {
 		return nil, err
 	}
-	c.logf(int(LevelTrace), "query %q", cell)
+	c.logf(LevelTrace, "query %q", cell)
 
 	var res *Result
 	var cacheKey string
@@ -132,7 +139,7 @@ func (c *call) run(ctx context.Context, line, body string) (*display.Bundle, err
 			}
 			return nil, commandError(o.Args, err)
 		}
-		c.logf(0, "%s: %d records in %s", res.Command, len(res.Records),
+		c.logf(slog.LevelInfo, "%s: %d records in %s", res.Command, len(res.Records),
 			time.Since(start).Round(time.Millisecond))
 	}
 	if err := c.vars.Set(ResultVar, res); err != nil {
@@ -294,7 +301,7 @@ func (c *call) cached(key string) *Result {
 		return nil
 	}
 	if res != nil {
-		c.logf(0, "served from the cache in %s", path)
+		c.logf(slog.LevelInfo, "served from the cache in %s", path)
 	}
 	return res
 }
