@@ -639,7 +639,9 @@ func taegisLines(src string) []magicLine {
 
 // CobraChecker checks %taegis lines against a command tree: the words, after split (a shell
 // splitter) and strip (which takes the magic's own options out), must name a command of root
-// and give it only options it has and arguments it takes.
+// and give it only options it has and arguments it takes; no words, or "help", ask for the
+// magic's help and pass. The checker parses flags on root's commands, so it is not safe for
+// concurrent use.
 func CobraChecker(root *cobra.Command, split func(string) ([]string, error),
 	strip func([]string) ([]string, error)) CommandChecker {
 	return func(line string) error {
@@ -652,8 +654,8 @@ func CobraChecker(root *cobra.Command, split func(string) ([]string, error),
 				return err
 			}
 		}
-		if len(words) == 0 {
-			return errors.New("no command; name one, as in %taegis alerts search")
+		if len(words) == 0 || words[0] == "help" {
+			return nil // the magic's help
 		}
 		cmd, rest, err := root.Find(words)
 		if err != nil {
@@ -673,6 +675,7 @@ func CobraChecker(root *cobra.Command, split func(string) ([]string, error),
 			return fmt.Errorf("%s is a group; name one of its commands: %s",
 				cmd.CommandPath(), commandNames(cmd))
 		}
+		cmd.InitDefaultHelpFlag()
 		if err := cmd.ParseFlags(rest); err != nil {
 			return fmt.Errorf("%s: %w", cmd.CommandPath(), err)
 		}

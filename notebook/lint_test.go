@@ -213,6 +213,28 @@ func TestGoCellsThatParse(t *testing.T) {
 	}
 }
 
+func TestTaegisLinesThatPass(t *testing.T) {
+	check := testLinter().Taegis
+	for _, line := range []string{"", "help", "alerts search --help",
+		"alerts search --tenant 1 --region local --track --assign alerts -t",
+		"investigations evidence stage alerts alerts --tenant $TENANT_ID"} {
+		if err := check(line); err != nil {
+			t.Errorf("%q: %v", line, err)
+		}
+	}
+	nb := starter(t)
+	c := cellWith(nb, "%%taegis alerts search")
+	if got := taegisLines(c.Source); len(got) != 1 || got[0].line != 1 ||
+		!strings.HasPrefix(got[0].text, "alerts search") {
+		t.Errorf("taegisLines = %+v", got)
+	}
+	c = cellWith(nb, "%%taegis investigations create")
+	if got := taegisLines(c.Source); len(got) != 1 || !strings.Contains(got[0].text,
+		"--dry-run") {
+		t.Errorf("continuation lines not joined: %+v", got)
+	}
+}
+
 func TestFindingString(t *testing.T) {
 	f := Finding{File: "a.md", Cell: 3, Rule: "secrets", Message: "m"}
 	if got := f.String(); got != "a.md:cell 3: secrets: m" {
