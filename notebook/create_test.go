@@ -2,6 +2,7 @@ package notebook
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -43,5 +44,37 @@ func TestStarterTemplateIsCanonical(t *testing.T) {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("the starter lacks %q", want)
 		}
+	}
+}
+
+// TestCreatedNotebooksValidateWithNBFormat has Debian's nbformat read and validate the starter
+// written as .ipynb and every golden MyST notebook converted to .ipynb.
+func TestCreatedNotebooksValidateWithNBFormat(t *testing.T) {
+	needNBFormat(t)
+	dir := t.TempDir()
+	paths := []string{filepath.Join(dir, "starter.ipynb")}
+	if err := Create(paths[0], false); err != nil {
+		t.Fatal(err)
+	}
+	mds, _ := filepath.Glob("testdata/myst/*.md")
+	for _, md := range mds {
+		nb, err := Read(md)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, filepath.Base(md)+".ipynb")
+		if err := nb.WriteFile(p); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	script := `
+import sys, nbformat
+for p in sys.argv[1:]:
+    nbformat.validate(nbformat.read(p, as_version=nbformat.NO_CONVERT))`
+	out, err := exec.Command(debianPython, append([]string{"-c", script}, paths...)...).
+		CombinedOutput()
+	if err != nil {
+		t.Errorf("nbformat rejects a notebook we wrote: %v\n%s", err, out)
 	}
 }
