@@ -171,6 +171,9 @@ func parseIPYNB(data []byte) (*Notebook, error) {
 			return nil, fmt.Errorf("field %q: %w", key, err)
 		}
 	}
+	if _, ok := top["nbformat"]; !ok {
+		return nil, errors.New("not a notebook: the JSON has no nbformat field")
+	}
 	if nb.NBFormat != 4 {
 		return nil, fmt.Errorf("nbformat %d is not supported; convert the notebook to "+
 			"nbformat 4 first (jupyter nbconvert --to notebook)", nb.NBFormat)

@@ -137,6 +137,7 @@ func TestParseErrors(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"not json", `{"cells": [`, "not notebook JSON"},
 		{"array", `[1]`, "not notebook JSON"},
+		{"no nbformat", `{"cells": []}`, "no nbformat field"},
 		{"v3", `{"nbformat": 3, "worksheets": []}`, "nbformat 3 is not supported"},
 		{"bad cell", `{"nbformat": 4, "cells": [1]}`, "cell 1"},
 		{"bad source", `{"nbformat": 4, "cells": [{"source": 3}]}`, "want a string or a list"},
