@@ -436,6 +436,10 @@ func TestHelp(t *testing.T) {
 		!strings.Contains(got, "search") {
 		t.Fatalf("%%taegis help alerts printed:\n%s", got)
 	}
+	rep, out := s.run("%taegis alerts")
+	if rep.Result != nil || !strings.Contains(out.stream("stdout"), "search") {
+		t.Fatalf("%%taegis alerts: result %v, printed:\n%s", rep.Result, out.stream("stdout"))
+	}
 	_, out = s.run("%taegis alerts search --help")
 	if got := out.stream("stdout"); !strings.Contains(got, "--limit") {
 		t.Fatalf("%%taegis alerts search --help printed:\n%s", got)

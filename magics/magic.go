@@ -135,9 +135,13 @@ func (c *call) run(ctx context.Context, line, body string) (*display.Bundle, err
 		res, err = Run(ctx, &env, o.Args)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, fmt.Errorf("taegis %s: interrupted", strings.Join(o.Args, " "))
+				return nil, fmt.Errorf("taegis %s: interrupted", commandName(o.Args))
 			}
 			return nil, commandError(o.Args, err)
+		}
+		if res.Command == "" {
+			// A group without its command printed its help; there is no result.
+			return nil, nil
 		}
 		c.logf(slog.LevelInfo, "%s: %d records in %s", res.Command, len(res.Records),
 			time.Since(start).Round(time.Millisecond))
