@@ -38,32 +38,62 @@ func UnmarshalMap(v any) (map[string]any, error) {
 
 var mapBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
-// keyLists holds the slices map keys are sorted in.
-var keyLists = sync.Pool{New: func() any { k := make([]string, 0, 64); return &k }}
+// keyOrders holds the key lists maps are written in. Rows of one event type share their keys,
+// so the order found for one map is tried first for the next, saving a sort per row.
+var keyOrders = sync.Pool{New: func() any { return &keyOrder{} }}
+
+type keyOrder struct {
+	sorted []string // the keys of the last map sorted, in order
+	vals   []any    // scratch: the values of a map in sorted's order
+}
 
 func appendMap(b []byte, m map[string]any) []byte {
 	if m == nil {
 		return append(b, "null"...)
 	}
-	p := keyLists.Get().(*[]string)
-	keys := (*p)[:0]
-	for k := range m {
-		keys = append(keys, k)
+	o := keyOrders.Get().(*keyOrder)
+	defer keyOrders.Put(o)
+	if !o.fits(m) {
+		o.sorted = o.sorted[:0]
+		for k := range m {
+			o.sorted = append(o.sorted, k)
+		}
+		slices.Sort(o.sorted)
+		o.vals = o.vals[:0]
+		for _, k := range o.sorted {
+			o.vals = append(o.vals, m[k])
+		}
 	}
-	slices.Sort(keys)
+	// Nested maps take their own keyOrder from the pool, so o stays as it is while the values
+	// are written.
 	b = append(b, '{')
-	for i, k := range keys {
+	for i, k := range o.sorted {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = appendString(b, k)
 		b = append(b, ':')
-		b = appendValue(b, m[k])
+		b = appendValue(b, o.vals[i])
 	}
-	clear(keys)
-	*p = keys
-	keyLists.Put(p)
+	clear(o.vals)
 	return append(b, '}')
+}
+
+// fits reports whether m has exactly the keys of the last map, gathering its values if so: a
+// map holding as many keys as sorted and every one of them holds no other.
+func (o *keyOrder) fits(m map[string]any) bool {
+	if len(o.sorted) != len(m) || len(m) == 0 {
+		return false
+	}
+	o.vals = o.vals[:0]
+	for _, k := range o.sorted {
+		v, ok := m[k]
+		if !ok {
+			return false
+		}
+		o.vals = append(o.vals, v)
+	}
+	return true
 }
 
 func appendValue(b []byte, v any) []byte {
