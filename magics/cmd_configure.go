@@ -22,7 +22,9 @@ func loadSettingsOrZero() *magicsSettings {
 }
 
 func (t *tree) configureGroup() *cobra.Command {
-	return group("configure", "Configure tenant macros and search defaults",
+	g := group("configure",
+		"Configure regions, credentials, the default region, tenant macros and searches",
+		t.regionsGroup(), t.configureAuth(), t.defaultRegion(),
 		group("macros", "Choose the tenant macros file",
 			t.settingsLeaf(&cobra.Command{Use: "path FILE", Args: cobra.ExactArgs(1),
 				Short: "Use the tenant macros in FILE (YAML)"},
@@ -59,6 +61,14 @@ func (t *tree) configureGroup() *cobra.Command {
 					return "callerName " + args[0], nil
 				}),
 			t.queriesSettingsList()))
+	g.Long = `configure edits the settings: custom regions, the environment variables that hold
+each region's client credentials and the default region, in
+$GOTAEGIS_CONFIG_DIR/config.yaml (by default ~/.config/gotaegis/config.yaml); the tenant
+macros file and the search defaults, in magics.yaml beside it.
+
+The region of a command is its --region, else $TAEGIS_REGION, else the default region set here,
+else charlie when CLIENT_ID and CLIENT_SECRET are set, else local (the embedded emulator).`
+	return g
 }
 
 // settingsLeaf is a command that changes the settings with fn and saves them. The track

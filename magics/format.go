@@ -19,7 +19,8 @@ var Formats = []string{"json", "ndjson", "csv", "table"}
 // Write prints a Result in a shell. json (the default, also for "") is one JSON array of the
 // records with their GraphQL field names, like upstream's CLI; ndjson is one record a line;
 // csv and table flatten the records as the notebook's DataFrame does. A Result without
-// records but with a Message prints the message, as a JSON string in json and ndjson.
+// records but with a Message prints the message as text, for a person to read; in ndjson,
+// for a program, it is one JSON string.
 func Write(w io.Writer, r *Result, format string) error {
 	if r == nil {
 		return nil
@@ -29,8 +30,7 @@ func Write(w io.Writer, r *Result, format string) error {
 		records = []map[string]any{}
 	}
 	if len(records) == 0 && r.Message != "" {
-		switch format {
-		case "", "json", "ndjson":
+		if format == "ndjson" {
 			b, err := json.Marshal(r.Message)
 			if err != nil {
 				return fmt.Errorf("write message: %w", err)

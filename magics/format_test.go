@@ -51,7 +51,8 @@ func TestWriteMessagesAndErrors(t *testing.T) {
 		format, want string
 		r            *Result
 	}{
-		{"json", "\"staged 3 alerts\"\n", &Result{Message: "staged 3 alerts"}},
+		{"json", "staged 3 alerts\n", &Result{Message: "staged 3 alerts"}},
+		{"ndjson", "\"staged 3 alerts\"\n", &Result{Message: "staged 3 alerts"}},
 		{"table", "staged 3 alerts\n", &Result{Message: "staged 3 alerts"}},
 		{"json", "[]\n", &Result{}},
 		{"ndjson", "", &Result{}},

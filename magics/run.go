@@ -62,7 +62,7 @@ func NewRoot(env *Env) *cobra.Command {
 	env = env.withDefaults()
 	t := &tree{env: env, shell: true, emit: func(cmd *cobra.Command, r *Result) error {
 		format, _ := cmd.Flags().GetString("format")
-		return Write(env.Stdout, r, format)
+		return Write(cmd.OutOrStdout(), r, format)
 	}}
 	root := t.root()
 	root.SetOut(env.Stdout)
@@ -106,7 +106,7 @@ func (t *tree) groups() []*cobra.Command {
 	return []*cobra.Command{
 		t.alertsGroup(), t.eventsGroup(), t.investigationsGroup(), t.tenantsGroup(),
 		t.rulesGroup(), t.threatGroup(), t.subjectsGroup(), t.usersGroup(), t.auditsGroup(),
-		t.clientsGroup(), t.configureGroup(), t.versionLeaf(),
+		t.clientsGroup(), t.configureGroup(), t.authGroup(), t.versionLeaf(),
 	}
 }
 

@@ -53,7 +53,7 @@ func TestConfigureCommands(t *testing.T) {
 			"CHARLIE_SECRET"}, "client id from $CHARLIE_ID", ""},
 		{[]string{"auth", "charlie"}, "", "nothing to set"},
 		{[]string{"auth", "lab", "--universal"}, "universal auth true", ""},
-		{[]string{"regions", "list"}, "lab (default)", ""},
+		{[]string{"regions", "list", "--format", "ndjson"}, `"default":true,"region":"lab"`, ""},
 		{[]string{"regions", "remove", "lab"}, "removed region lab", ""},
 		{[]string{"regions", "remove", "lab"}, "", "no custom region"},
 		{[]string{"default-region"}, "(none)", ""},
