@@ -170,7 +170,9 @@ func magicText(line, body string) (string, string) {
 	text = strings.TrimPrefix(strings.TrimPrefix(text, "%%taegis"), "%taegis")
 	for cellMagic && strings.HasSuffix(text, "\\") && body != "" {
 		next, rest, _ := strings.Cut(body, "\n")
-		text, body = strings.TrimSuffix(text, "\\")+" "+strings.TrimSpace(next), rest
+		text = strings.TrimRight(strings.TrimSuffix(text, "\\"), " \t") + " " +
+			strings.TrimSpace(next)
+		body = rest
 	}
 	return strings.TrimSpace(text), body
 }

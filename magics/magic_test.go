@@ -66,3 +66,50 @@ func TestCellNotices(t *testing.T) {
 		t.Fatalf("after the call: fallback %q, cell %q", between.String(), out.stderr.String())
 	}
 }
+
+func TestMagicText(t *testing.T) {
+	tests := []struct{ line, body, text, rest string }{
+		{"%taegis alerts search", "", "alerts search", ""},
+		{"%%taegis alerts search", "FROM alert", "alerts search", "FROM alert"},
+		{"%%taegis alerts search \\", "  --assign a\nFROM alert", "alerts search --assign a",
+			"FROM alert"},
+		{"%%taegis a \\", "b \\\nc\nFROM alert", "a b c", "FROM alert"},
+		{"  %%taegis  ", "", "", ""},
+	}
+	for _, tt := range tests {
+		text, rest := magicText(tt.line, tt.body)
+		if text != tt.text || rest != tt.rest {
+			t.Errorf("magicText(%q, %q) = %q, %q; want %q, %q", tt.line, tt.body, text, rest,
+				tt.text, tt.rest)
+		}
+	}
+}
+
+func TestCommandName(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"alerts", "search", "--limit", "3"}, "alerts search"},
+		{[]string{"alerts", "serch"}, "alerts serch"},
+		{[]string{"nosuch", "x"}, "nosuch"},
+		{[]string{"investigations", "evidence", "stage", "alerts", "df"},
+			"investigations evidence stage"},
+	}
+	for _, tt := range tests {
+		if got := commandName(tt.args); got != tt.want {
+			t.Errorf("commandName(%q) = %q, want %q", tt.args, got, tt.want)
+		}
+	}
+}
+
+func TestOptionValues(t *testing.T) {
+	args := []string{"alerts", "search", "--tenant", "1", "--tenant=2", "--region", "delta",
+		"--tenant"}
+	if got := optionValues(args, "--tenant"); strings.Join(got, ",") != "1,2" {
+		t.Errorf("tenants %q", got)
+	}
+	if got := optionValues(args, "--region"); strings.Join(got, ",") != "delta" {
+		t.Errorf("region %q", got)
+	}
+}
