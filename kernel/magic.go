@@ -177,6 +177,10 @@ func (w streamWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
+// shellWaitDelay is how long a shell line's output is still read after the shell exited or
+// was killed.
+const shellWaitDelay = 200 * time.Millisecond
+
 // shell runs a ! command at its place in the cell, streaming its output. Output the cell
 // wrote before it is delivered first. A command that fails is reported on stderr; the cell
 // goes on, as a shell script would.
@@ -189,9 +193,16 @@ func (e *GoEngine) shell(c *cellState, command string) error {
 	cmd := exec.CommandContext(c.ctx, "/bin/sh", "-c", command)
 	cmd.Stdout = streamWriter{c.out, "stdout"}
 	cmd.Stderr = streamWriter{c.out, "stderr"}
+	killGroupOnCancel(cmd)
+	// A command left running in the background, as in "!sleep 60 &", holds the output pipes
+	// open; the line ends with the shell all the same.
+	cmd.WaitDelay = shellWaitDelay
 	err := cmd.Run()
 	if c.ctx.Err() != nil {
 		return fmt.Errorf("!%s: interrupted", command)
+	}
+	if errors.Is(err, exec.ErrWaitDelay) {
+		err = nil
 	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
