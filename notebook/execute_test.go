@@ -185,7 +185,8 @@ func TestExecute(t *testing.T) {
 	}
 
 	show := cellBySource(t, nb, "fmt.Println(\"limit\"")
-	if got, want := streamText(show, "stdout"), "limit 7 2 [x y] [1 2] true 50003\nnext\n"; got != want {
+	want := "limit 7 2 [x y] [1 2] true 50003\nnext\n"
+	if got := streamText(show, "stdout"); got != want {
 		t.Errorf("stdout %q, want %q", got, want)
 	}
 	if n := len(show.Outputs); n != 1 {

@@ -107,7 +107,8 @@ func TestParamsMerge(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := p.SetYAML([]byte("LIMIT: 9\nIOCS:\n  - 1.2.3.4\n  - evil.example\nMAP: {a: 1}\n")); err != nil {
+	doc := "LIMIT: 9\nIOCS:\n  - 1.2.3.4\n  - evil.example\nMAP: {a: 1}\n"
+	if err := p.SetYAML([]byte(doc)); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.SetYAML([]byte("TENANT_ID: '5000'\n")); err != nil {

@@ -88,17 +88,17 @@ func StartRateProxy(upstream string, lim *Limiter) (*RateProxy, error) {
 		return nil, fmt.Errorf("rate proxy: %w", err)
 	}
 	p := &RateProxy{ln: ln}
-	rp := httputil.NewSingleHostReverseProxy(u)
-	director := rp.Director
-	rp.Director = func(r *http.Request) {
-		director(r)
-		r.Host = u.Host
-	}
+	rp := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(u)
+		// Keep the caller's forwarding headers as they are: the proxy is invisible.
+		r.Out.Header["X-Forwarded-For"] = r.In.Header["X-Forwarded-For"]
+	}}
 	p.srv = &http.Server{
 		ReadHeaderTimeout: 30 * time.Second,
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if err := lim.Wait(r.Context()); err != nil {
-				http.Error(w, "rate proxy: request cancelled while waiting", http.StatusGatewayTimeout)
+				http.Error(w, "rate proxy: request cancelled while waiting",
+					http.StatusGatewayTimeout)
 				return
 			}
 			p.requests.Add(1)
