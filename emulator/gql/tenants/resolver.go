@@ -2,6 +2,7 @@ package tenants
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -70,6 +71,7 @@ func serviceNames(t map[string]any) []string {
 func (r *Resolver) tenants(ctx context.Context, q TenantsQuery) (*TenantResults, error) {
 	var rows []map[string]any
 	for _, t := range r.st.Data.LegacyTenants {
+		t = legacyView(t)
 		switch {
 		case !r.visible(ctx, t):
 		case len(q.Ids) > 0 && !slices.Contains(q.Ids, str(t, "id")):
@@ -88,6 +90,8 @@ func (r *Resolver) tenants(ctx context.Context, q TenantsQuery) (*TenantResults,
 			func(h string) bool {
 				return h == str(t, "id") || h == str(t, "partner") || h == str(t, "organization")
 			}):
+		case q.EnvironmentFilter != nil && !inEnvironment(t, *q.EnvironmentFilter):
+		case q.LabelFilter != nil && !hasLabel(t, *q.LabelFilter):
 		default:
 			rows = append(rows, t)
 		}
@@ -114,6 +118,59 @@ func (r *Resolver) tenants(ctx context.Context, q TenantsQuery) (*TenantResults,
 	}
 	return &TenantResults{CursorPos: ptr(itoa(page + 1)), Count: ptr(len(list)),
 		HasMore: ptr(to < len(rows)), TotalCount: ptr(len(rows)), Results: list}, nil
+}
+
+// legacyEnvironment is the legacy gateway's name of an environment: production for charlie,
+// pilot for every pilot environment, else the region's name in lower case.
+func legacyEnvironment(name string) string {
+	n := strings.ToLower(name)
+	switch {
+	case n == "charlie":
+		return string(TenantEnvironmentProduction)
+	case strings.HasPrefix(n, "pilot"):
+		return string(TenantEnvironmentPilot)
+	}
+	return n
+}
+
+// legacyView returns t with its environments named as the legacy gateway names them. The
+// dataset's record is shared, so a changed record is a copy.
+func legacyView(t map[string]any) map[string]any {
+	envs, _ := t["environments"].([]any)
+	if len(envs) == 0 {
+		return t
+	}
+	out := make([]any, 0, len(envs))
+	for _, e := range envs {
+		if m, ok := e.(map[string]any); ok {
+			m = maps.Clone(m)
+			m["name"] = legacyEnvironment(str(m, "name"))
+			e = m
+		}
+		out = append(out, e)
+	}
+	v := maps.Clone(t)
+	v["environments"] = out
+	return v
+}
+
+// inEnvironment reports whether t has the environment f names, enabled or not as f asks.
+func inEnvironment(t map[string]any, f TenantEnvironmentFilter) bool {
+	envs, _ := t["environments"].([]any)
+	return slices.ContainsFunc(envs, func(e any) bool {
+		m, _ := e.(map[string]any)
+		return str(m, "name") == string(f.Name) && (f.Enabled == nil || m["enabled"] == *f.Enabled)
+	})
+}
+
+// hasLabel reports whether t has the label f names, with f's value when it gives one.
+func hasLabel(t map[string]any, f TenantLabelFilter) bool {
+	labels, _ := t["labels"].([]any)
+	return slices.ContainsFunc(labels, func(l any) bool {
+		m, _ := l.(map[string]any)
+		return str(m, "name") == f.LabelName &&
+			(f.LabelValue == nil || str(m, "value") == *f.LabelValue)
+	})
 }
 
 func (r *Resolver) assignable(ctx context.Context, tenantID *string, ids []string) (
