@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	graphql "github.com/hasura/go-graphql-client"
@@ -82,6 +83,11 @@ type core struct {
 
 	mu   sync.Mutex
 	gqls map[string]*graphql.Client // by URL
+
+	// wsSize is the size of the last large websocket message read, the first guess at the
+	// next one's: an event query reads page after page of about the same size, each on its own
+	// connection.
+	wsSize atomic.Int64
 }
 
 // New makes a Client for the region and credentials of cfg. It does no network I/O: tokens are

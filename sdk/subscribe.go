@@ -104,7 +104,6 @@ type stream struct {
 	token     string
 	refused   bool // the server refused the connection before the subscription started
 	refreshed bool
-	sizeHint  int // the last message's size, to read the next one into one allocation
 }
 
 // read reads one message. Its envelope is taken apart without decoding the payload, which
@@ -114,14 +113,13 @@ func (s *stream) read(ctx context.Context, conn *websocket.Conn) (wsMessage, err
 	if err != nil {
 		return wsMessage{}, err
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, s.sizeHint+bytes.MinRead))
-	if _, err := buf.ReadFrom(r); err != nil {
+	b, err := s.readAll(r)
+	if err != nil {
 		return wsMessage{}, err
 	}
-	s.sizeHint = buf.Len()
 
 	var m wsMessage
-	err = jsonvalue.Members(buf.Bytes(), func(key string, value []byte) error {
+	err = jsonvalue.Members(b, func(key string, value []byte) error {
 		// Member names match without regard to case, as encoding/json matches them.
 		switch {
 		case strings.EqualFold(key, "type"):
@@ -138,6 +136,33 @@ func (s *stream) read(ctx context.Context, conn *websocket.Conn) (wsMessage, err
 		return wsMessage{}, fmt.Errorf("a message is not graphql-ws JSON: %w", err)
 	}
 	return m, nil
+}
+
+// smallMessage is the size under which a message is read without a guess at its size.
+const smallMessage = 4096
+
+// readAll reads a message into one allocation of about its size: a small one (a keep-alive, a
+// progress message) through a buffer on the stack, a large one into room for the size of the
+// last large one, which for an event query is the page before.
+func (s *stream) readAll(r io.Reader) ([]byte, error) {
+	var small [smallMessage]byte
+	n, err := io.ReadFull(r, small[:])
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return bytes.Clone(small[:n]), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	core := s.c.core
+	hint := min(max(core.wsSize.Load(), 2*smallMessage), core.maxMsg)
+	// ReadFrom wants MinRead bytes free to see the end without growing the buffer.
+	buf := bytes.NewBuffer(make([]byte, 0, int(hint)+bytes.MinRead))
+	buf.Write(small[:n])
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	core.wsSize.Store(int64(buf.Len()))
+	return buf.Bytes(), nil
 }
 
 // dataPayload returns the data object of a data message's payload, as it came, and its errors.

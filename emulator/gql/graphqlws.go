@@ -73,10 +73,24 @@ type wsMessage struct {
 	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
-func (c *wsConn) write(b []byte) {
+// write sends one text message made of parts, each part as it is (a frame of its own).
+func (c *wsConn) write(parts ...[]byte) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	_ = c.c.Write(ctx, websocket.MessageText, b)
+	if len(parts) == 1 {
+		_ = c.c.Write(ctx, websocket.MessageText, parts[0])
+		return
+	}
+	w, err := c.c.Writer(ctx, websocket.MessageText)
+	if err != nil {
+		return
+	}
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			break
+		}
+	}
+	_ = w.Close()
 }
 
 func (c *wsConn) send(m wsMessage) {
@@ -144,30 +158,31 @@ func (c *wsConn) complete(id string) {
 	c.send(wsMessage{ID: id, Type: "complete"})
 }
 
-// sendResponse writes a data message around the response's already encoded data.
+// sendResponse writes a data message around the response's already encoded data, which goes
+// out as it is rather than copied into the message (an event page is megabytes).
 func (c *wsConn) sendResponse(id string, r *graphql.Response) {
 	idJSON, _ := json.Marshal(id)
-	b := make([]byte, 0, len(r.Data)+len(idJSON)+64)
-	b = append(b, `{"id":`...)
-	b = append(b, idJSON...)
-	b = append(b, `,"type":"data","payload":{"data":`...)
-	if len(r.Data) == 0 {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, r.Data...)
+	head := make([]byte, 0, len(idJSON)+48)
+	head = append(head, `{"id":`...)
+	head = append(head, idJSON...)
+	head = append(head, `,"type":"data","payload":{"data":`...)
+	data := r.Data
+	if len(data) == 0 {
+		data = []byte("null")
 	}
+	var tail []byte
 	if len(r.Errors) > 0 {
 		e, _ := json.Marshal(r.Errors)
-		b = append(b, `,"errors":`...)
-		b = append(b, e...)
+		tail = append(tail, `,"errors":`...)
+		tail = append(tail, e...)
 	}
 	if len(r.Extensions) > 0 {
 		e, _ := json.Marshal(r.Extensions)
-		b = append(b, `,"extensions":`...)
-		b = append(b, e...)
+		tail = append(tail, `,"extensions":`...)
+		tail = append(tail, e...)
 	}
-	b = append(b, "}}"...)
-	c.write(b)
+	tail = append(tail, "}}"...)
+	c.write(head, data, tail)
 }
 
 func (c *wsConn) start(id string, payload json.RawMessage) {
