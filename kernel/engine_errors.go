@@ -65,17 +65,21 @@ func planError(err error, code string) *Error {
 	return &Error{Name: name, Value: err.Error(), Traceback: []string{name + ": " + err.Error()}}
 }
 
+// interruptedError is the error of a cell that was interrupted.
+func interruptedError() *Error {
+	return &Error{Name: "KeyboardInterrupt", Value: "the cell was interrupted",
+		Traceback: []string{"KeyboardInterrupt: the cell was interrupted"}}
+}
+
 // evalError turns what the interpreter returned for a chunk into the cell's one error.
 func (e *GoEngine) evalError(ctx context.Context, err error, code string, c chunk) *Error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &Error{Name: "KeyboardInterrupt", Value: "the cell was interrupted",
-			Traceback: []string{"KeyboardInterrupt: the cell was interrupted"}}
+		return interruptedError()
 	}
 	var p interp.Panic
 	if errors.As(err, &p) {
 		if _, ok := p.Value.(interruptSignal); ok {
-			return &Error{Name: "KeyboardInterrupt", Value: "the cell was interrupted",
-				Traceback: []string{"KeyboardInterrupt: the cell was interrupted"}}
+			return interruptedError()
 		}
 		return panicError(p, c)
 	}

@@ -339,6 +339,11 @@ func (e *GoEngine) run(ctx context.Context, code string, cell *cellState) Reply 
 		if err != nil {
 			return Reply{Err: e.evalError(ctx, err, code, c)}
 		}
+		if ctx.Err() != nil {
+			// The code saw the interrupt only as an error it may have ignored, such as a
+			// read of os.Stdin that ended.
+			return Reply{Err: interruptedError()}
+		}
 		switch c.result {
 		case resultWrapped:
 			reply.Result = cell.result

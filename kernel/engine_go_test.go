@@ -324,6 +324,29 @@ func TestExecuteStdin(t *testing.T) {
 	}
 }
 
+// interruptingInput interrupts the cell when it reads stdin, as a client's interrupt_request
+// does while the kernel waits for input_reply.
+type interruptingInput struct {
+	*recorder
+	cancel context.CancelFunc
+}
+
+func (in interruptingInput) Input(string, bool) (string, error) {
+	in.cancel()
+	return "", context.Canceled
+}
+
+func TestExecuteInterruptInput(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := interruptingInput{&recorder{}, cancel}
+	rep := e.Execute(ctx, "var in string\nfmt.Scanln(&in)\n\"read on\"", out)
+	if rep.Err == nil || rep.Err.Name != "KeyboardInterrupt" {
+		t.Fatalf("want KeyboardInterrupt, got result %q, error %+v", plain(rep.Result), rep.Err)
+	}
+}
+
 func TestExecuteInterrupt(t *testing.T) {
 	e := newTestEngine(t, EngineOptions{})
 	ctx, cancel := context.WithCancel(context.Background())
