@@ -15,7 +15,8 @@ var starterMyST []byte
 // parameters and remove_cell (TENANT_ID, REGION, INVESTIGATION_TITLE, LOOKBACK), the sections
 // Title, Executive Summary, Technical Analysis, Findings and Recommendations, an alerts search,
 // a staging cell, %generate_report and an investigations create cell. It passes Lint with the
-// default rules.
+// default rules. Its jupytext.notebook_metadata_filter keeps the hunting metadata when jupytext
+// (in JupyterLab, say) rewrites the file, which by default it would drop.
 func Starter() (*Notebook, error) {
 	nb, err := ParseMyST(starterMyST)
 	if err != nil {
