@@ -130,20 +130,52 @@ func searchRequest(q string, limit int) *alerts.SearchRequestInput {
 
 // searchAlerts runs one tenant's alert search through every part, up to limit. It asks for
 // one alert more than the limit, so that a result cut by the limit is known to be cut even
-// when the server reports only the total it returned.
+// when the server reports only the total it returned. It pages itself rather than through
+// alerts.SearchAll so as to keep the search's queryId, which query history and --track need.
 func searchAlerts(ctx context.Context, c *sdk.Client, q string, limit int,
 	opts []sdk.Option) part {
 	ask := limit
 	if limit > 0 {
 		ask = limit + 1
 	}
-	list, paging, err := alerts.New(c).SearchAll(ctx, searchRequest(q, ask), ask, nil,
-		opts...)
+	svc := alerts.New(c)
 	p := part{total: -1}
-	if paging != nil {
-		p.total = paging.TotalResults
-		p.pages = paging.PartsFetched
-		p.queryID = paging.SearchID
+	var list []alerts.Alert2
+	first, err := svc.AlertsServiceSearch(ctx, searchRequest(q, ask), opts...)
+	if err == nil {
+		err = statusError(first)
+	}
+	if first != nil {
+		p.queryID = first.GetQueryID()
+		if p.queryID == "" {
+			p.queryID = first.GetSearchID()
+		}
+		p.total = first.GetAlerts().GetTotalResults()
+		p.pages = 1
+		list = append(list, first.GetAlerts().GetList()...)
+	}
+	searchID, parts := first.GetSearchID(), first.GetAlerts().GetTotalParts()
+	for part := 2; err == nil && searchID != "" && part <= parts; part++ {
+		if ask > 0 && len(list) >= ask {
+			break
+		}
+		next, perr := svc.AlertsServicePoll(ctx, &alerts.PollRequestInput{SearchID: &searchID,
+			PartID: &part}, opts...)
+		if perr == nil {
+			perr = statusError(next)
+		}
+		if next != nil {
+			list = append(list, next.GetAlerts().GetList()...)
+		}
+		if perr != nil {
+			// Taegis answers "not found" for a part past the last: the search is complete.
+			if !errors.Is(perr, sdk.ErrNotFound) &&
+				!strings.Contains(strings.ToLower(perr.Error()), "not found") {
+				err = fmt.Errorf("part %d of %d: %w", part, parts, perr)
+			}
+			break
+		}
+		p.pages++
 	}
 	if limit > 0 && (len(list) > limit || p.total > limit) {
 		p.truncated = true
@@ -157,21 +189,29 @@ func searchAlerts(ctx context.Context, c *sdk.Client, q string, limit int,
 	return p
 }
 
+// statusError turns a response whose status is not OK into an error.
+func statusError(r *alerts.AlertsResponse) error {
+	if r == nil || r.GetStatus() == "" || r.GetStatus() == alerts.RPCResponseStatusOk {
+		return nil
+	}
+	if r.GetReason() != "" {
+		return fmt.Errorf("server answered %s: %s", r.GetStatus(), r.GetReason())
+	}
+	return fmt.Errorf("server answered %s", r.GetStatus())
+}
+
 // aggregateAlerts runs one tenant's aggregation and returns one record per bucket: the
 // bucket's keys as fields, and its count.
 func aggregateAlerts(ctx context.Context, c *sdk.Client, q string, opts []sdk.Option) part {
 	res, err := alerts.New(c).AlertsServiceSearch(ctx, searchRequest(q, 1), opts...)
-	if err == nil && res != nil && res.GetStatus() != "" &&
-		res.GetStatus() != alerts.RPCResponseStatusOk {
-		err = fmt.Errorf("server answered %s: %s", res.GetStatus(), res.GetReason())
+	if err == nil {
+		err = statusError(res)
 	}
 	if err != nil {
 		return part{err: err}
 	}
-	p := part{total: res.GetAlerts().GetTotalResults(), pages: 1}
-	if res.QueryID != nil {
-		p.queryID = *res.QueryID
-	} else {
+	p := part{total: res.GetAlerts().GetTotalResults(), pages: 1, queryID: res.GetQueryID()}
+	if p.queryID == "" {
 		p.queryID = res.GetSearchID()
 	}
 	for _, b := range res.GetAlerts().GroupBy {
@@ -192,9 +232,10 @@ func aggregateAlerts(ctx context.Context, c *sdk.Client, q string, opts []sdk.Op
 	return p
 }
 
-// track queues a search's query id in the evidence database, once per tenant searched.
+// track queues each tenant's query id in the evidence database, so that the next
+// investigation of that tenant takes the query as evidence.
 func (t *tree) track(ctx context.Context, database string, r *Result) error {
-	if r.QueryID == "" {
+	if len(r.searches) == 0 {
 		return errors.New("--track: the search returned no query id, so there is nothing " +
 			"to queue")
 	}
@@ -202,16 +243,18 @@ func (t *tree) track(ctx context.Context, database string, r *Result) error {
 	if err != nil {
 		return err
 	}
-	tenants := r.Tenants
-	if len(tenants) == 0 {
-		tenants = tenantsOf(r.Records)
-	}
-	if len(tenants) == 0 {
-		return errors.New("--track: no tenant: pass --tenant so the query can be queued")
-	}
-	for _, tenant := range tenants {
-		_, err := db.Track(ctx, evidence.SearchQuery{ID: r.QueryID, Tenant: tenant,
-			Query: r.Provenance.Query, ResultsReturned: len(r.Records), TotalResults: r.Total})
+	for _, s := range r.searches {
+		tenant := s.tenant
+		if tenant == "" {
+			if found := tenantsOf(r.Records); len(found) == 1 {
+				tenant = found[0]
+			}
+		}
+		if tenant == "" {
+			return errors.New("--track: the query's tenant is unknown; pass --tenant")
+		}
+		_, err := db.Track(ctx, evidence.SearchQuery{ID: s.queryID, Tenant: tenant,
+			Query: r.Provenance.Query, ResultsReturned: s.rows, TotalResults: s.total})
 		if err != nil {
 			return fmt.Errorf("--track: %w", err)
 		}

@@ -50,6 +50,14 @@ func TestTenantMacroKeepsTheTenantsThatWork(t *testing.T) {
 		t.Fatalf("no warning on stderr: %q", e.errs)
 	}
 
+	tracked := e.run(t, "alerts search --tenant @hunt --limit 1 --track --database :memory:",
+		"--cell", "FROM alert EARLIEST=-30d")
+	queue := e.run(t, "investigations search-queries list --database :memory:")
+	if len(tracked.searches) != 2 || len(queue.Records) != 2 ||
+		!slices.Equal(tenantsOf(queue.Records), ids[:2]) {
+		t.Fatalf("tracked %v, queue %v", tracked.searches, queue.Records)
+	}
+
 	events := e.run(t, "events search --tenant @hunt --limit 5", "--cell",
 		"FROM process EARLIEST=-7d")
 	if len(events.Records) != 10 || !slices.Equal(tenantsOf(events.Records), ids[:2]) {

@@ -62,6 +62,14 @@ type Result struct {
 	QueryID    string           // the server's query id when it has one (alerts, events)
 	Message    string           // for commands without records ("staged 3 alerts")
 	Provenance Provenance
+
+	searches []search // each tenant's server-side query, for --track
+}
+
+// search is one tenant's query as the server recorded it.
+type search struct {
+	tenant, queryID string
+	rows, total     int
 }
 
 // Provenance says where a Result came from, precisely enough to reproduce or audit it.

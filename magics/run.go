@@ -363,6 +363,10 @@ func (t *tree) fanOut(ctx context.Context, s *scope, r *Result,
 		if r.QueryID == "" {
 			r.QueryID = p.queryID
 		}
+		if p.queryID != "" {
+			r.searches = append(r.searches, search{tenant: tenant, queryID: p.queryID,
+				rows: len(p.records), total: p.total})
+		}
 	}
 	if failed == len(parts) {
 		if len(parts) == 1 {
