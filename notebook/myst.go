@@ -307,7 +307,7 @@ func (nb *Notebook) WriteMyST(w io.Writer) error {
 		"jupytext_version": jupytextVersion,
 	}
 	meta["jupytext"] = jt
-	front, err := yamlText(meta, false)
+	front, err := yamlText(meta, true)
 	if err != nil {
 		return fmt.Errorf("write myst: notebook metadata: %w", err)
 	}
