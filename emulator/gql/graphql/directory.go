@@ -50,6 +50,14 @@ func (r *Resolver) tenants(ctx context.Context, q TenantsQuery) (*TenantResults,
 		case len(q.Partners) > 0 && !slices.Contains(q.Partners, str(t, "partnerTenantID")):
 		case len(q.Organizations) > 0 &&
 			!slices.Contains(q.Organizations, str(t, "organizationTenantID")):
+		case q.IsPartnerRoot != nil && t["isPartner"] != *q.IsPartnerRoot:
+		case q.SupportEnabled != nil && t["hasSupportEnabled"] != *q.SupportEnabled:
+		case len(q.Hierarchies) > 0 && !slices.ContainsFunc(q.Hierarchies, func(h string) bool {
+			return h == id || h == str(t, "partnerTenantID") ||
+				h == str(t, "organizationTenantID") || h == str(t, "parentTenantID")
+		}):
+		case len(q.EnabledInEnvironments) > 0 && !enabledIn(t, q.EnabledInEnvironments):
+		case len(q.SubscriptionsMatch) > 0 && !subscribed(t, q.SubscriptionsMatch):
 		case !labelsMatch(t, q.LabelsMatch):
 		case cq != nil && !cq.Match(t):
 		default:
@@ -108,6 +116,28 @@ func isAncestor(r *Resolver, id string, granted []string) bool {
 		}
 	}
 	return false
+}
+
+// enabledIn reports whether t is enabled in any of envs.
+func enabledIn(t map[string]any, envs []TenantEnvironment) bool {
+	at, _ := t["enabledAtEnvironments"].([]any)
+	return slices.ContainsFunc(at, func(e any) bool {
+		s, _ := e.(string)
+		return slices.Contains(envs, TenantEnvironment(s))
+	})
+}
+
+// subscribed reports whether t subscribes to a service any of want names (by name, service
+// id, or both).
+func subscribed(t map[string]any, want []*SubscriptionMatcher) bool {
+	subs, _ := t["subscriptions"].([]any)
+	return slices.ContainsFunc(want, func(w *SubscriptionMatcher) bool {
+		return slices.ContainsFunc(subs, func(s any) bool {
+			m, _ := s.(map[string]any)
+			return (w.Name == nil || str(m, "name") == *w.Name) &&
+				(w.ServiceID == nil || str(m, "serviceID") == *w.ServiceID)
+		})
+	})
 }
 
 func labelsMatch(t map[string]any, want []*TenantLabelMatcher) bool {
