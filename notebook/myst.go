@@ -200,8 +200,14 @@ func readFencedCell(cellType string, body []string) (*Cell, error) {
 }
 
 func dropTextRepresentation(md map[string]any) {
-	jt, ok := md["jupytext"].(map[string]any)
+	v, present := md["jupytext"]
+	if !present {
+		return
+	}
+	jt, ok := v.(map[string]any)
 	if !ok {
+		// Not jupytext's settings (a mapping): WriteMyST writes its own there.
+		delete(md, "jupytext")
 		return
 	}
 	delete(jt, "text_representation")

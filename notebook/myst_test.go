@@ -168,7 +168,7 @@ func TestWriteMySTRejectsUnknownCellTypes(t *testing.T) {
 }
 
 // FuzzReadMyST checks that any text either fails to parse with an error or gives a notebook
-// whose MyST reads back to the same cells.
+// whose MyST reads back to the same cells and metadata.
 func FuzzReadMyST(f *testing.F) {
 	for _, p := range []string{"testdata/myst/jupytext.md", "testdata/myst/procedure.md"} {
 		if data, err := os.ReadFile(p); err == nil {
@@ -199,6 +199,13 @@ func FuzzReadMyST(f *testing.F) {
 				t.Fatalf("cell %d: %s %q became %s %q:\n%s", i+1, c.Type, c.Source, g.Type,
 					g.Source, out)
 			}
+			if !reflect.DeepEqual(g.Metadata, c.Metadata) {
+				t.Fatalf("cell %d metadata %#v became %#v:\n%s", i+1, c.Metadata, g.Metadata,
+					out)
+			}
+		}
+		if !reflect.DeepEqual(again.Metadata, nb.Metadata) {
+			t.Fatalf("notebook metadata %#v became %#v:\n%s", nb.Metadata, again.Metadata, out)
 		}
 	})
 }
