@@ -211,7 +211,10 @@ func Execute(ctx context.Context, opts ExecOptions) (*ExecResult, error) {
 		startTimeout = time.Minute
 	}
 	sctx, cancel := context.WithTimeout(ctx, startTimeout)
-	kc, err := client.Start(sctx, spec.Argv, client.StartOptions{Env: env, Dir: cwd})
+	// Unix sockets, not TCP ports: kernels started side by side in a fan-out cannot race for
+	// the same free port.
+	kc, err := client.Start(sctx, spec.Argv, client.StartOptions{Env: env, Dir: cwd,
+		Transport: "ipc"})
 	cancel()
 	if err != nil {
 		return nil, fmt.Errorf("execute %s: %w", opts.Input, err)

@@ -61,7 +61,7 @@ func setupKernel(dir string) (bin, jpath string, err error) {
 
 // kernelEnv makes the tests' kernel the one Jupyter's search path finds, with its data and
 // settings in fresh directories.
-func kernelEnv(t *testing.T) {
+func kernelEnv(t testing.TB) {
 	t.Helper()
 	kernelOnce.Do(func() {
 		kernelDir, kernelErr = os.MkdirTemp("", "gotaegis-notebook-test-")
@@ -80,7 +80,7 @@ func kernelEnv(t *testing.T) {
 	t.Setenv("TAEGIS_NOTEBOOK_FILENAME", "")
 }
 
-func testCtx(t *testing.T) context.Context {
+func testCtx(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	return ctx
@@ -393,4 +393,35 @@ func validateWithNBFormat(t *testing.T, path string) {
 	if err != nil {
 		t.Errorf("nbformat rejects %s: %v\n%s", path, err, out)
 	}
+}
+
+// TestExecuteMyST runs a procedure kept as MyST markdown; the output is nbformat JSON.
+func TestExecuteMyST(t *testing.T) {
+	kernelEnv(t)
+	nb, err := Read(copyTestdata(t, "params.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := filepath.Join(t.TempDir(), "params.md")
+	if err := nb.WriteFile(md); err != nil {
+		t.Fatal(err)
+	}
+	params := &Params{}
+	params.Set("EXTRA", []any{"a"})
+	res, err := Execute(testCtx(t), ExecOptions{Input: md, Params: params, Tenant: "50001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(filepath.Dir(md), "params_50001.ipynb"); res.Output != want {
+		t.Errorf("output %s, want %s", res.Output, want)
+	}
+	out, err := Read(res.Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := streamText(cellBySource(t, out, `fmt.Println("limit"`), "stdout")
+	if !strings.HasPrefix(got, "limit 3 0 [] [a] false 50001\n") {
+		t.Errorf("stdout %q", got)
+	}
+	validateWithNBFormat(t, res.Output)
 }

@@ -2,6 +2,7 @@ package notebook
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -136,6 +137,49 @@ func TestFanout(t *testing.T) {
 		}
 		if r.Status != StatusOK {
 			t.Errorf("%s after resume: %s %s", r.Tenant, r.Status, r.Error)
+		}
+	}
+}
+
+// BenchmarkFanout8 fans the hunt out across 8 tenants of the emulator, 8 at once: one
+// iteration is one whole fan-out, kernels started and stopped included.
+func BenchmarkFanout8(b *testing.B) {
+	b.StopTimer()
+	kernelEnv(b)
+	srv, err := emulator.Start(context.Background(), emulator.Config{DataDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	proxy, err := StartRateProxy(srv.URL(), NewLimiter(0, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer proxy.Close()
+	data, err := os.ReadFile(filepath.Join("testdata", "exec", "hunt.ipynb"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := filepath.Join(b.TempDir(), "hunt.ipynb")
+	if err := os.WriteFile(in, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	var tenants []string
+	for i := 1; i <= 8; i++ {
+		tenants = append(tenants, fmt.Sprintf("5%04d", i))
+	}
+	b.StartTimer()
+	for b.Loop() {
+		runs, err := Fanout(context.Background(), FanoutOptions{Input: in, Tenants: tenants,
+			Region: "local", Parallel: 8, OutDir: b.TempDir(),
+			Env: []string{"GOTAEGIS_LOCAL_URL=" + proxy.URL()}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range runs {
+			if r.Status != StatusOK {
+				b.Fatalf("%s: %s", r.Tenant, r.Error)
+			}
 		}
 	}
 }

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -99,7 +101,9 @@ command exits 1, naming the cell.`,
 			}
 			opts.Timeout = time.Duration(timeout * float64(time.Second))
 			opts.Progress = cmd.ErrOrStderr()
-			res, err := notebook.Execute(cmd.Context(), opts)
+			ctx, stop := interruptible(cmd)
+			defer stop()
+			res, err := notebook.Execute(ctx, opts)
 			if res != nil {
 				fmt.Fprintf(cmd.ErrOrStderr(), "executed %d cells in %.1fs: %s\n", res.Executed,
 					res.Duration.Seconds(), res.Output)
@@ -268,7 +272,8 @@ All runs share one request rate per region (--rate): for region local the kernel
 emulator through a rate-limiting proxy in this process.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
+			ctx, stop := interruptible(cmd)
+			defer stop()
 			p, err := pf.params()
 			if err != nil {
 				return err
@@ -473,6 +478,17 @@ func fileNullFindings(ctx context.Context, env *magics.Env, region, tenant, titl
 		}
 	}
 	return "", fmt.Errorf("investigations create returned no id")
+}
+
+// interruptible is the command's context, cancelled by Ctrl-C or SIGTERM, so that the kernels
+// a run started (in their own process groups, out of the terminal's reach) are stopped and the
+// notebooks written so far are kept.
+func interruptible(cmd *cobra.Command) (context.Context, context.CancelFunc) {
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 }
 
 // isTerminal reports whether f is a character device, where a redrawn bar makes sense.
