@@ -45,11 +45,22 @@ type CallOptions struct {
 	Tenant string
 	// Headers are extra HTTP headers for this call.
 	Headers map[string]string
+	// Peek, when not nil, sees the data object of each message of a subscription as it came,
+	// before the handler decodes it; see WithPeek.
+	Peek func(data json.RawMessage)
 }
 
 // WithSelection replaces a call's default selection set, e.g. "id metadata { title severity }".
 func WithSelection(selection string) Option {
 	return func(o *CallOptions) { o.Selection = selection }
+}
+
+// WithPeek has a subscription call peek with the data object of each data message before the
+// handler decodes it, on the goroutine that reads the stream, so that a caller can act on what
+// a large message says (such as the token of the next page) before the whole of it is decoded.
+// peek must not keep data or change it.
+func WithPeek(peek func(data json.RawMessage)) Option {
+	return func(o *CallOptions) { o.Peek = peek }
 }
 
 // WithTenant sends the call in the context of tenant id.

@@ -78,7 +78,8 @@ func (c *Client) subscribe(ctx context.Context, r Request, handle func(json.RawM
 		return fmt.Errorf("encode the variables: %w", err)
 	}
 
-	s := &stream{c: c, field: r.Field, url: endpoint, tenant: tenant, headers: o.Headers}
+	s := &stream{c: c, field: r.Field, url: endpoint, tenant: tenant, headers: o.Headers,
+		peek: o.Peek}
 	for {
 		err := s.run(ctx, start, handle)
 		var errs *Errors
@@ -100,6 +101,7 @@ type stream struct {
 	url     string
 	tenant  string
 	headers map[string]string
+	peek    func(json.RawMessage)
 
 	token     string
 	refused   bool // the server refused the connection before the subscription started
@@ -218,6 +220,9 @@ func (s *stream) run(ctx context.Context, start []byte, handle func(json.RawMess
 			}
 			frameErrs = append(frameErrs, errs...)
 			if !isNull(data) {
+				if s.peek != nil {
+					s.peek(data)
+				}
 				if err := handle(data); err != nil {
 					s.stop(conn)
 					return err

@@ -2,11 +2,14 @@ package events
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"gotaegis/sdk"
+	"gotaegis/sdk/internal/jsonvalue"
 )
 
 // QueryPaging says how far a QueryAll got.
@@ -34,6 +37,10 @@ var errLimit = errors.New("row limit reached")
 // them. A query or result whose status is FAILED, or a page that fails, returns the results
 // gathered so far, the paging state and the error. A selection set given with
 // sdk.WithSelection must keep queryId, next, query { status } and result { type status rows }.
+//
+// Without a limit, the next page is asked for as soon as a message names it, while the rows
+// of the message are still being decoded; a page asked for but not needed (this one failed)
+// is abandoned unread. progress is called on the caller's goroutine.
 func (s *Service) QueryAll(ctx context.Context, query string, metadata map[string]any,
 	options *EventQueryOptions, limit int, progress func(got int),
 	opts ...sdk.Option) ([]EventQueryResult, *QueryPaging, error) {
@@ -44,49 +51,63 @@ func (s *Service) QueryAll(ctx context.Context, query string, metadata map[strin
 	paging := &QueryPaging{}
 	var results []EventQueryResult
 	seen := map[string]bool{}
-	page := ""
-	for {
-		next := ""
-		handle := func(m *EventQueryResults) error {
-			if m == nil {
-				return nil
-			}
-			if paging.QueryID == "" {
-				paging.QueryID = m.GetQueryID()
-			}
-			if next == "" && m.GetNext() != "" {
-				next = m.GetNext()
-			}
-			if q := m.GetQuery(); strings.EqualFold(q.GetStatus(), "FAILED") {
-				return fmt.Errorf("the query failed: %s", failure(q.GetReasons()))
-			}
-			r := m.GetResult()
-			if r == nil {
-				return nil
-			}
-			if strings.EqualFold(r.GetStatus(), "FAILED") {
-				return fmt.Errorf("the %s results failed: %s", r.GetType(), r.GetReason())
-			}
-			if limit > 0 && paging.Rows+len(r.Rows) > limit {
-				r.Rows = r.Rows[:limit-paging.Rows]
-				paging.Truncated = true
-			}
-			paging.Rows += len(r.Rows)
-			results = append(results, *r)
-			if progress != nil {
-				progress(paging.Rows)
-			}
-			if limit > 0 && paging.Rows >= limit {
-				return errLimit
-			}
+	next := ""
+	handle := func(m *EventQueryResults) error {
+		if m == nil {
 			return nil
 		}
-		var err error
-		if page == "" {
-			err = s.EventQuerySubscription(ctx, query, metadata, options, handle, opts...)
-		} else {
-			err = s.EventPage(ctx, page, handle, opts...)
+		if paging.QueryID == "" {
+			paging.QueryID = m.GetQueryID()
 		}
+		if next == "" && m.GetNext() != "" {
+			next = m.GetNext()
+		}
+		if q := m.GetQuery(); strings.EqualFold(q.GetStatus(), "FAILED") {
+			return fmt.Errorf("the query failed: %s", failure(q.GetReasons()))
+		}
+		r := m.GetResult()
+		if r == nil {
+			return nil
+		}
+		if strings.EqualFold(r.GetStatus(), "FAILED") {
+			return fmt.Errorf("the %s results failed: %s", r.GetType(), r.GetReason())
+		}
+		if limit > 0 && paging.Rows+len(r.Rows) > limit {
+			r.Rows = r.Rows[:limit-paging.Rows]
+			paging.Truncated = true
+		}
+		paging.Rows += len(r.Rows)
+		results = append(results, *r)
+		if progress != nil {
+			progress(paging.Rows)
+		}
+		if limit > 0 && paging.Rows >= limit {
+			return errLimit
+		}
+		return nil
+	}
+
+	cur := s.startPage(ctx, "", func(ctx context.Context, h func(*EventQueryResults) error,
+		opts ...sdk.Option) error {
+		return s.EventQuerySubscription(ctx, query, metadata, options, h, opts...)
+	}, opts)
+	var ahead *pageStream
+	defer func() {
+		cur.cancel()
+		if ahead != nil {
+			ahead.cancel()
+		}
+	}()
+	for {
+		next = ""
+		err := cur.read(handle, func(token string) {
+			// The page after this one, asked for while this one is decoded; not when the
+			// token was read before (a server repeating itself), nor under a limit, which
+			// this page may reach.
+			if ahead == nil && !seen[token] && limit <= 0 {
+				ahead = s.startPage(ctx, token, nil, opts)
+			}
+		})
 		paging.Pages++
 		switch {
 		case errors.Is(err, errLimit):
@@ -94,7 +115,7 @@ func (s *Service) QueryAll(ctx context.Context, query string, metadata map[strin
 				paging.Truncated = true
 			}
 			return results, paging, nil
-		case err != nil && page == "":
+		case err != nil && cur.token == "":
 			return results, paging, fmt.Errorf("events query: %w", err)
 		case err != nil:
 			return results, paging, fmt.Errorf("events query: page %d: %w", paging.Pages, err)
@@ -103,8 +124,112 @@ func (s *Service) QueryAll(ctx context.Context, query string, metadata map[strin
 			return results, paging, nil
 		}
 		seen[next] = true
-		page = next
+		cur.cancel()
+		if ahead != nil && ahead.token == next {
+			cur, ahead = ahead, nil
+			continue
+		}
+		if ahead != nil {
+			ahead.cancel()
+			ahead = nil
+		}
+		cur = s.startPage(ctx, next, nil, opts)
 	}
+}
+
+// pageStream is one eventQuery or eventPage stream running on its own goroutine: it decodes
+// its messages there and hands them over in order.
+type pageStream struct {
+	token  string // the eventPage token; empty for the eventQuery
+	cancel context.CancelFunc
+	msgs   chan *EventQueryResults
+	peeked chan string // the first next token among the messages, before they are decoded
+	done   chan struct{}
+	err    error // the stream's error, set before done closes
+}
+
+// subscribeFunc runs one stream, calling handle with each message.
+type subscribeFunc func(ctx context.Context, handle func(*EventQueryResults) error,
+	opts ...sdk.Option) error
+
+// startPage starts reading the page named by token with eventPage, or, when run is not nil, the
+// stream run starts.
+func (s *Service) startPage(ctx context.Context, token string, run subscribeFunc,
+	opts []sdk.Option) *pageStream {
+	ctx, cancel := context.WithCancel(ctx)
+	p := &pageStream{token: token, cancel: cancel, msgs: make(chan *EventQueryResults),
+		peeked: make(chan string, 1), done: make(chan struct{})}
+	if run == nil {
+		run = func(ctx context.Context, h func(*EventQueryResults) error,
+			opts ...sdk.Option) error {
+			return s.EventPage(ctx, token, h, opts...)
+		}
+	}
+	field := "eventPage"
+	if token == "" {
+		field = "eventQuery"
+	}
+	peeked := false
+	peek := sdk.WithPeek(func(data json.RawMessage) {
+		if peeked {
+			return
+		}
+		var n *nextToken
+		if sdk.DecodeField(data, field, &n) == nil && n != nil && n.next != "" {
+			peeked = true
+			p.peeked <- n.next
+		}
+	})
+	go func() {
+		defer close(p.done)
+		p.err = run(ctx, func(m *EventQueryResults) error {
+			select {
+			case p.msgs <- m:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}, append(slices.Clip(opts), peek)...)
+	}()
+	return p
+}
+
+// read hands p's messages to handle in order until the stream ends or handle fails, and calls
+// ahead with the first next token p peeks. It returns handle's error or the stream's.
+func (p *pageStream) read(handle func(*EventQueryResults) error, ahead func(token string)) error {
+	peeked := p.peeked
+	for {
+		select {
+		case token := <-peeked:
+			peeked = nil
+			ahead(token)
+		case m := <-p.msgs:
+			if err := handle(m); err != nil {
+				p.cancel()
+				return err
+			}
+		case <-p.done:
+			return p.err
+		}
+	}
+}
+
+// nextToken decodes only the next member of a message, so that the next page can be asked for
+// before the rows are decoded.
+type nextToken struct {
+	next string
+}
+
+func (n *nextToken) UnmarshalJSON(b []byte) error {
+	return jsonvalue.Members(b, func(key string, value []byte) error {
+		if strings.EqualFold(key, "next") && n.next == "" {
+			var s *string
+			if json.Unmarshal(value, &s) == nil && s != nil {
+				n.next = *s
+			}
+		}
+		return nil
+	})
 }
 
 // Rows returns the rows of results in order, each a map keyed by Taegis event field name with
