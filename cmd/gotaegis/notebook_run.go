@@ -263,7 +263,8 @@ status ok or failed, results_returned: the rows its %taegis results returned, er
 and DIR/summary.md.
 
 --tenants takes a comma-separated list, a tenant macro (@mdr, see: configure macros list) or
-all (every tenant the region's tenants search returns). --null-findings REPORT.md files a
+all (every customer tenant the region's tenants search returns; partner and organization
+tenants are left out). --null-findings REPORT.md files a
 THREAT_HUNT investigation (LOW, AWAITING_ACTION, assigned to @customer) with that report as its
 key findings in every tenant whose run was ok and returned no rows. --resume runs again only
 the tenants that failed or have no notebook in DIR.
@@ -427,6 +428,11 @@ func resolveTenants(ctx context.Context, env *magics.Env, spec, region string) (
 	}
 	var ids []string
 	for _, rec := range res.Records {
+		// A hunt reads a customer's data; partner and organization tenants hold none of
+		// their own, so "all" means every customer tenant.
+		if spec == "all" && (rec["isPartner"] == true || rec["isOrganization"] == true) {
+			continue
+		}
 		if id, ok := rec["id"].(string); ok && id != "" {
 			ids = append(ids, id)
 		}
