@@ -177,6 +177,7 @@ func Execute(ctx context.Context, opts ExecOptions) (*ExecResult, error) {
 		return nil, fmt.Errorf("execute %s: %w", opts.Input, err)
 	}
 	prepare(nb, in, outPath, params, start)
+	carryCache(nb, outPath)
 
 	spec, err := findKernel(opts.Kernel, nb)
 	if err != nil {
@@ -228,6 +229,12 @@ func Execute(ctx context.Context, opts ExecOptions) (*ExecResult, error) {
 		displays: map[string][]map[string]any{}, places: places}
 	runErr := r.run(ctx)
 	finish(nb, start, runErr)
+	for _, c := range nb.Cells {
+		// A cell the run did not reach shows nothing, not a result carried from before.
+		if m, _ := c.Metadata[metaRun].(map[string]any); m != nil && m["status"] == "pending" {
+			c.Outputs = []map[string]any{}
+		}
+	}
 	if werr := nb.WriteFile(outPath); werr != nil && runErr == nil {
 		runErr = fmt.Errorf("execute: write %s: %w", outPath, werr)
 	}
@@ -347,6 +354,38 @@ func prepare(nb *Notebook, in, out string, params *Params, start time.Time) {
 		"engine": "gotaegis",
 	}
 	nb.EnsureCellIDs()
+}
+
+// carryCache gives each code cell the cached %taegis results that the same cell (the same
+// source) held in an earlier run's output notebook at out, so that the output written before the
+// cell runs still holds them: the magics' --cache reads TAEGIS_NOTEBOOK_FILENAME, which is out,
+// and serves the result without a call. Running a cell replaces its outputs.
+func carryCache(nb *Notebook, out string) {
+	old, err := Read(out)
+	if err != nil {
+		return
+	}
+	cached := map[string][][]map[string]any{}
+	for _, c := range old.Cells {
+		if c.Type != "code" || c.HasTag(TagInjectedParameters) {
+			continue
+		}
+		var keep []map[string]any
+		for _, o := range c.Outputs {
+			meta, _ := o["metadata"].(map[string]any)
+			if _, ok := meta["gotaegis_cache"]; ok {
+				keep = append(keep, o)
+			}
+		}
+		if keep != nil {
+			cached[c.Source] = append(cached[c.Source], keep)
+		}
+	}
+	for _, c := range nb.Cells {
+		if q := cached[c.Source]; c.Type == "code" && len(q) > 0 {
+			c.Outputs, cached[c.Source] = q[0], q[1:]
+		}
+	}
 }
 
 func finish(nb *Notebook, start time.Time, err error) {

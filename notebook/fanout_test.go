@@ -183,3 +183,32 @@ func BenchmarkFanout8(b *testing.B) {
 		}
 	}
 }
+
+// TestExecuteReusesCache runs the hunt twice into the same output: the second run's %taegis
+// search is served from the result the first run cached there (same query id), not asked again.
+func TestExecuteReusesCache(t *testing.T) {
+	kernelEnv(t)
+	_, env := startEmulator(t)
+	in := copyTestdata(t, "hunt.ipynb")
+	queryID := func() string {
+		res, err := Execute(testCtx(t), ExecOptions{Input: in, Tenant: "50003", Region: "local",
+			Env: env})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := cellBySource(t, res.Notebook, "%%taegis alerts search")
+		for _, o := range c.Outputs {
+			meta, _ := o["metadata"].(map[string]any)
+			if prov, ok := meta["taegis"].(map[string]any); ok {
+				id, _ := prov["query_id"].(string)
+				return id
+			}
+		}
+		t.Fatal("no result provenance in the search cell")
+		return ""
+	}
+	first, second := queryID(), queryID()
+	if first == "" || first != second {
+		t.Errorf("query ids %q then %q: the second run did not use the cache", first, second)
+	}
+}
