@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"gotaegis/kernel"
 )
 
 // kernelBin is the gotaegis binary the executor tests start as their kernel, and jupyterPath
@@ -424,4 +426,73 @@ func TestExecuteMyST(t *testing.T) {
 		t.Errorf("stdout %q", got)
 	}
 	validateWithNBFormat(t, res.Output)
+}
+
+func iopub(t *testing.T, kind string, content map[string]any) kernel.Message {
+	t.Helper()
+	raw, err := json.Marshal(content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m kernel.Message
+	m.Header.MsgType = kind
+	m.Content = raw
+	return m
+}
+
+// TestCollector applies IOPub messages to cells as nbclient does.
+func TestCollector(t *testing.T) {
+	displays := map[string][]map[string]any{}
+	first := &Cell{Type: "code"}
+	col := &collector{cell: first, displays: displays}
+	for _, m := range []kernel.Message{
+		iopub(t, "status", map[string]any{"execution_state": "busy"}),
+		iopub(t, "stream", map[string]any{"name": "stdout", "text": "a"}),
+		iopub(t, "stream", map[string]any{"name": "stdout", "text": "b\n"}),
+		iopub(t, "stream", map[string]any{"name": "stderr", "text": "warn\n"}),
+		iopub(t, "stream", map[string]any{"name": "stdout", "text": "c\n"}),
+		iopub(t, "display_data", map[string]any{"data": map[string]any{"text/plain": "v1"},
+			"metadata": map[string]any{}, "transient": map[string]any{"display_id": "bar"}}),
+	} {
+		col.add(m)
+	}
+	if got := len(first.Outputs); got != 4 {
+		t.Fatalf("%d outputs, want 4 (stdout, stderr, stdout, display): %v", got, first.Outputs)
+	}
+	if first.Outputs[0]["text"] != "ab\n" {
+		t.Errorf("stdout not merged: %v", first.Outputs[0])
+	}
+	if _, ok := first.Outputs[3]["transient"]; ok {
+		t.Error("transient kept in the saved output")
+	}
+
+	// A later cell updates the first cell's display, then clears its own output on the
+	// next output (wait), and records its error.
+	second := &Cell{Type: "code"}
+	col = &collector{cell: second, displays: displays}
+	for _, m := range []kernel.Message{
+		iopub(t, "stream", map[string]any{"name": "stdout", "text": "gone\n"}),
+		iopub(t, "update_display_data", map[string]any{"data": map[string]any{
+			"text/plain": "v2"}, "metadata": map[string]any{"k": 1},
+			"transient": map[string]any{"display_id": "bar"}}),
+		iopub(t, "clear_output", map[string]any{"wait": true}),
+		iopub(t, "execute_result", map[string]any{"data": map[string]any{"text/plain": "42"},
+			"metadata": map[string]any{}, "execution_count": 3}),
+		iopub(t, "error", map[string]any{"ename": "panic", "evalue": "x",
+			"traceback": []any{"panic: x"}}),
+	} {
+		col.add(m)
+	}
+	data, _ := first.Outputs[3]["data"].(map[string]any)
+	if data["text/plain"] != "v2" {
+		t.Errorf("update_display_data not applied to the first cell: %v", first.Outputs[3])
+	}
+	if len(second.Outputs) != 2 || second.Outputs[0]["output_type"] != "execute_result" ||
+		second.Outputs[1]["output_type"] != "error" {
+		t.Errorf("second cell outputs %v", second.Outputs)
+	}
+	col.add(iopub(t, "clear_output", map[string]any{"wait": false}))
+	if len(second.Outputs) != 0 {
+		t.Errorf("clear_output left %v", second.Outputs)
+	}
 }

@@ -212,3 +212,52 @@ func TestExecuteReusesCache(t *testing.T) {
 		t.Errorf("query ids %q then %q: the second run did not use the cache", first, second)
 	}
 }
+
+func TestProgressBar(t *testing.T) {
+	var plain strings.Builder
+	p := newProgressBar(&plain, false, 2)
+	p.start("a")
+	p.done(TenantRun{Tenant: "a", Status: StatusOK, ResultsReturned: 3})
+	p.done(TenantRun{Tenant: "b", Status: StatusFailed, Error: "boom"})
+	p.finish()
+	want := "start a\n[1/2] ok a: 3 results in 0.0s\n[2/2] failed b: 0 results in 0.0s: boom\n"
+	if plain.String() != want {
+		t.Errorf("plain progress %q, want %q", plain.String(), want)
+	}
+	var term strings.Builder
+	p = newProgressBar(&term, true, 2)
+	p.start("a")
+	p.done(TenantRun{Tenant: "a", Status: StatusFailed, Error: "boom"})
+	p.finish()
+	got := term.String()
+	for _, s := range []string{"\r\033[K[", "1/2 done", "failed a: boom\n", "1 failed"} {
+		if !strings.Contains(got, s) {
+			t.Errorf("terminal progress %q lacks %q", got, s)
+		}
+	}
+	if strings.Count(got, "\n") != 2 {
+		t.Errorf("terminal progress should redraw in place: %q", got)
+	}
+}
+
+func TestSummaryMarkdown(t *testing.T) {
+	md := SummaryMarkdown("/x/hunt.md", []TenantRun{
+		{Tenant: "1", Region: "local", Status: StatusOK, ResultsReturned: 2,
+			Notebook: "/o/hunt_local_1.ipynb"},
+		{Tenant: "2", Region: "local", Status: StatusOK, NullFindings: "inv-2",
+			Notebook: "/o/hunt_local_2.ipynb", Resumed: true},
+		{Tenant: "3", Region: "local", Status: StatusFailed, Error: "cell 2 (a|b): boom",
+			Notebook: "/o/hunt_local_3.ipynb"},
+	})
+	for _, s := range []string{"# Fan-out of hunt.md",
+		"3 tenants: 2 ok (1 with results, 1 with none), 1 failed.",
+		"| 3 | local | failed | 0 | 0.0 | hunt_local_3.ipynb | cell 2 (a\\|b): boom |",
+		"kept from the earlier run; null-findings investigation inv-2"} {
+		if !strings.Contains(md, s) {
+			t.Errorf("summary.md lacks %q:\n%s", s, md)
+		}
+	}
+	if strings.Index(md, "| 3 |") > strings.Index(md, "| 1 |") {
+		t.Error("failures are not listed first")
+	}
+}
