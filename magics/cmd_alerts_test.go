@@ -3,8 +3,12 @@ package magics
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
+
+// plantRuns numbers the runs of tests that plant alerts in the shared emulator.
+var plantRuns atomic.Int64
 
 func TestAlertsSearch(t *testing.T) {
 	ids := tenants(t)
@@ -51,25 +55,27 @@ func TestAlertsSearch(t *testing.T) {
 func TestAlertsSearchPagesToTheEnd(t *testing.T) {
 	ids := tenants(t)
 	const n = 2300
+	// The emulator outlives a test run (go test -count=2): each run plants its own alerts.
+	title := fmt.Sprintf("paging test %d", plantRuns.Add(1))
 	for i := range n {
 		if err := srv.AddAlert(map[string]any{
-			"id":        fmt.Sprintf("alert://priv:paging:%s:%d", ids[1], i),
+			"id":        fmt.Sprintf("alert://priv:paging:%s:%s:%d", ids[1], title, i),
 			"tenant_id": ids[1], "status": "OPEN",
-			"metadata": map[string]any{"title": "paging test", "severity": 0.7},
+			"metadata": map[string]any{"title": title, "severity": 0.7},
 		}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	e := newEnv(t)
 	r := e.run(t, "alerts search --tenant "+ids[1], "--cell",
-		"FROM alert WHERE metadata.title = 'paging test'")
+		"FROM alert WHERE metadata.title = '"+title+"'")
 	if len(r.Records) != n || r.Total != n || r.Provenance.Truncated {
 		t.Fatalf("got %d of %d, truncated %v", len(r.Records), r.Total, r.Provenance.Truncated)
 	}
 	if r.Provenance.Pages < 2 {
 		t.Fatalf("read %d parts, want several", r.Provenance.Pages)
 	}
-	e.Cell = "FROM alert WHERE metadata.title = 'paging test' | aggregate count by status"
+	e.Cell = "FROM alert WHERE metadata.title = '" + title + "' | aggregate count by status"
 	r = e.run(t, "alerts search --tenant "+ids[1])
 	if len(r.Records) != 1 || fmt.Sprint(r.Records[0]["count"]) != fmt.Sprint(n) ||
 		r.Records[0]["status"] != "OPEN" {
