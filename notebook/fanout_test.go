@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gotaegis/emulator"
 )
@@ -259,5 +260,25 @@ func TestSummaryMarkdown(t *testing.T) {
 	}
 	if strings.Index(md, "| 3 |") > strings.Index(md, "| 1 |") {
 		t.Error("failures are not listed first")
+	}
+}
+
+// TestFanoutRunTimeout records a run that outlives its time as failed, and still finishes.
+func TestFanoutRunTimeout(t *testing.T) {
+	kernelEnv(t)
+	in := copyTestdata(t, "slow.ipynb")
+	out := filepath.Join(t.TempDir(), "runs")
+	runs, err := Fanout(testCtx(t), FanoutOptions{Input: in, Tenants: []string{"a", "b"},
+		Region: "local", Parallel: 2, OutDir: out, RunTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		if r.Status != StatusFailed || !strings.Contains(r.Error, "timed out") {
+			t.Errorf("%s: %s %q, want a recorded timeout", r.Tenant, r.Status, r.Error)
+		}
+		if _, err := os.Stat(r.Notebook); err != nil {
+			t.Errorf("%s: the notebook of a timed-out run is missing: %v", r.Tenant, err)
+		}
 	}
 }
