@@ -31,6 +31,7 @@ Line magics (anywhere a statement may start, also inside loops and functions):
   !COMMAND           run COMMAND with /bin/sh -c, streaming its output; end a line with \ to
                      continue the command on the next line
   %taegis ...        query Taegis (see %taegis help)
+  %generate_report   write the markdown report of this notebook, as last saved, beside it
 
 Cell magics (first line of the cell):
   %%time                  time the whole cell (Go)
@@ -58,7 +59,8 @@ func (e *GoEngine) lineMagic(c *cellState, line string, locals map[string]any) (
 	case "time":
 		c.timing, c.timeStart = true, time.Now()
 		return nil, nil
-	case "taegis":
+	case "taegis", "generate_report":
+		// Both go to the Taegis hook, which tells them apart by the line's magic name.
 		return e.taegis(c, line, "", locals)
 	}
 	return nil, fmt.Errorf("unknown magic %%%s; %%help lists the magics this kernel knows", name)

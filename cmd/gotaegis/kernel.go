@@ -14,6 +14,7 @@ import (
 	"gotaegis/kernel"
 	"gotaegis/magics"
 	"gotaegis/magics/symbols"
+	"gotaegis/notebook"
 	"gotaegis/sdk"
 )
 
@@ -49,7 +50,8 @@ func runKernel(cmd *cobra.Command, args []string) error {
 		Evidence: dbs.Open,
 	}
 	engine, err := kernel.NewGoEngine(kernel.EngineOptions{
-		Taegis:         magics.NewHookNotices(env, notices),
+		Taegis: magics.WithReport(magics.NewHookNotices(env, notices), notebookReport,
+			nil),
 		TaegisComplete: magics.Completer(env),
 		Exports:        symbols.Symbols,
 		Imports:        symbols.Imports,
@@ -76,4 +78,13 @@ func runKernel(cmd *cobra.Command, args []string) error {
 	}
 	slog.Info("kernel stopped")
 	return nil
+}
+
+// notebookReport is the markdown report of the notebook file at path, for %generate_report.
+func notebookReport(path string) (string, error) {
+	nb, err := notebook.Read(path)
+	if err != nil {
+		return "", err
+	}
+	return notebook.Report(nb)
 }
