@@ -34,7 +34,8 @@ it) or the Jupyter session's notebook. The report's absolute path goes to ` + Re
 
 // WithReport returns a hook that runs %generate_report lines with report and passes every
 // other line to next. getenv reads the environment (nil: os.Getenv).
-func WithReport(next kernel.TaegisHook, report ReportFunc, getenv func(string) string) kernel.TaegisHook {
+func WithReport(next kernel.TaegisHook, report ReportFunc,
+	getenv func(string) string) kernel.TaegisHook {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
