@@ -80,7 +80,7 @@ The query is --cell, or the body of a %%taegis cell. A query that aggregates
 With --tenant @MACRO the search runs in every tenant the macro selects, at once; the rows
 of each tenant carry its tenant_id, and a tenant that fails is reported without losing the
 others.`,
-		Example: `  gotaegis alerts search --cell 'FROM alert WHERE severity >= 0.6 EARLIEST=-1d' --limit 5
+		Example: `  gotaegis alerts search --limit 5 --cell 'FROM alert WHERE severity >= 0.6 EARLIEST=-1d'
   %%taegis alerts search --tenant @mdr --assign alerts
   FROM alert WHERE severity >= 0.8 EARLIEST=-7d`,
 	}

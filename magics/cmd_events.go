@@ -30,7 +30,7 @@ func (t *tree) eventsSearch() *cobra.Command {
 until no page names another) and returns the event rows, oldest first. The query is --cell,
 or the body of a %%taegis cell. The server does not report a trustworthy total, so the
 result's total is unknown (-1).`,
-		Example: `  gotaegis events search --cell 'FROM process WHERE commandline CONTAINS "powershell" EARLIEST=-1d'
+		Example: `  gotaegis events search --cell 'FROM process WHERE commandline CONTAINS "powershell"'
   %%taegis events search --tenant 11772 --assign processes
   FROM process EARLIEST=-1d | head 100`,
 	}
@@ -61,8 +61,9 @@ result's total is unknown (-1).`,
 			PageSize: &pageSize, MaxRows: &maxRows, AggregationOff: new(bool)}
 		err = t.fanOut(ctx, &o.scope, r, func(ctx context.Context, c *sdk.Client,
 			_ string) part {
-			res, paging, err := events.New(c).QueryAll(ctx, q,
-				map[string]any{"callerName": loadSettingsOrZero().caller()}, opts, o.limit, nil, o.sdkOptions()...)
+			meta := map[string]any{"callerName": loadSettingsOrZero().caller()}
+			res, paging, err := events.New(c).QueryAll(ctx, q, meta, opts, o.limit, nil,
+				o.sdkOptions()...)
 			p := part{total: -1, records: events.Rows(res), err: err}
 			if paging != nil {
 				p.pages, p.truncated, p.queryID = paging.Pages, paging.Truncated, paging.QueryID

@@ -27,8 +27,9 @@ type tree struct {
 
 // Run executes one command line (already split into args, without the leading "taegis") in env
 // and returns its Result. Help (--help, or a group without a command) writes to env.Stdout and
-// returns a Result whose Message is the help text's first line and which has no records. An
-// unknown command or option is an error that names it and suggests the closest one.
+// returns a Result without records whose Message is "help shown". An unknown command or
+// option is an error that names it and suggests the closest one. A tenant macro's search that
+// fails in some tenants is not an error: the Result's Provenance is Partial and says which.
 func Run(ctx context.Context, env *Env, args []string) (*Result, error) {
 	if ctx == nil {
 		ctx = context.Background()
