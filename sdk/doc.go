@@ -62,5 +62,8 @@
 // HTTP operations are executed by github.com/hasura/go-graphql-client. Subscriptions speak the
 // legacy Apollo graphql-ws protocol (subscriptions-transport-ws) directly over
 // github.com/coder/websocket, treating each subscription as a finite stream that ends with the
-// server's complete message.
+// server's complete message. A subscription message's data reaches its handler as it came, and
+// generated handlers decode it once with DecodeField, straight into the result type; event
+// rows, the bulk of event query messages, are decoded by sdk/internal/jsonvalue rather than by
+// reflection, with the values encoding/json would give.
 package sdk
