@@ -18,9 +18,9 @@ var Formats = []string{"json", "ndjson", "csv", "table"}
 
 // Write prints a Result in a shell. json (the default, also for "") is one JSON array of the
 // records with their GraphQL field names, like upstream's CLI; ndjson is one record a line;
-// csv and table flatten the records as the notebook's DataFrame does. A Result without
-// records but with a Message prints the message as text, for a person to read; in ndjson,
-// for a program, it is one JSON string.
+// csv and table flatten the records as the notebook's DataFrame does (table cuts long cells
+// at 50 characters, as pandas does). A Result without records but with a Message prints the
+// message as text, for a person to read; in ndjson, for a program, it is one JSON string.
 func Write(w io.Writer, r *Result, format string) error {
 	if r == nil {
 		return nil
@@ -68,7 +68,7 @@ func Write(w io.Writer, r *Result, format string) error {
 			return t.WriteCSV(w, dataframe.RenderOptions{})
 		}
 		var b strings.Builder
-		if err := t.WriteText(&b, dataframe.RenderOptions{MaxWidth: -1}); err != nil {
+		if err := t.WriteText(&b, dataframe.RenderOptions{}); err != nil {
 			return err
 		}
 		text := b.String()
