@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -14,18 +15,38 @@ import (
 	"gotaegis/sdk"
 )
 
-// startLocal serves region local: the embedded emulator, on an ephemeral loopback port inside
-// this process, with its state under $GOTAEGIS_DATA_DIR. It lives as long as the process.
-func startLocal(context.Context) (string, error) {
-	srv, err := emulator.Start(context.Background(), emulator.Config{Logger: slog.Default()})
-	if err != nil {
-		return "", err
+// localURLEnv names an emulator that serves region local in place of the embedded one. A
+// fan-out sets it for its kernels to the rate proxy in front of its own emulator, so every run
+// shares one emulator and one request rate.
+const localURLEnv = "GOTAEGIS_LOCAL_URL"
+
+var sharedLocal struct {
+	once sync.Once
+	url  string
+	err  error
+}
+
+// localURL is region local's base URL in this process: $GOTAEGIS_LOCAL_URL when set, else the
+// embedded emulator, started once on an ephemeral loopback port with its data under
+// $GOTAEGIS_DATA_DIR.
+func localURL(context.Context) (string, error) {
+	if u := os.Getenv(localURLEnv); u != "" {
+		return u, nil
 	}
-	return srv.URL(), nil
+	sharedLocal.once.Do(func() {
+		// The emulator outlives the call that first needs it, so it is not bound to its ctx.
+		srv, err := emulator.Start(context.Background(), emulator.Config{Logger: slog.Default()})
+		if err != nil {
+			sharedLocal.err = err
+			return
+		}
+		sharedLocal.url = srv.URL()
+	})
+	return sharedLocal.url, sharedLocal.err
 }
 
 func init() {
-	sdk.RegisterLocal(startLocal)
+	sdk.RegisterLocal(localURL)
 	root.AddCommand(newEmulatorCmd())
 }
 

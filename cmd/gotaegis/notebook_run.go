@@ -9,7 +9,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -215,33 +214,6 @@ command, region and tenants, and the rows it holds.`,
 	list.Flags().BoolVar(&asJSON, "json", false, "print the entries as JSON")
 	cache.AddCommand(list)
 	return cache
-}
-
-// localURLEnv names an emulator that serves region local in place of the embedded one. A
-// fan-out sets it for its kernels to the rate proxy in front of its own emulator, so every run
-// shares one emulator and one request rate.
-const localURLEnv = "GOTAEGIS_LOCAL_URL"
-
-var sharedLocal struct {
-	once sync.Once
-	url  string
-	err  error
-}
-
-// localURL is region local's base URL in this process: $GOTAEGIS_LOCAL_URL when set, else the
-// embedded emulator, started once.
-func localURL(ctx context.Context) (string, error) {
-	if u := os.Getenv(localURLEnv); u != "" {
-		return u, nil
-	}
-	sharedLocal.once.Do(func() { sharedLocal.url, sharedLocal.err = startLocal(ctx) })
-	return sharedLocal.url, sharedLocal.err
-}
-
-func init() {
-	// This file's init runs after emulator.go's (the go tool initializes a package's files in
-	// file name order), so this starter, which honours GOTAEGIS_LOCAL_URL, is the one in use.
-	sdk.RegisterLocal(localURL)
 }
 
 func notebookFanoutCmd() *cobra.Command {
