@@ -48,6 +48,7 @@ func runKernel(cmd *cobra.Command, args []string) error {
 	env := &magics.Env{
 		Client:   magics.Clients(sdk.Config{Version: version, DeviceLogin: notices.DeviceLogin}),
 		Evidence: dbs.Open,
+		Version:  version,
 	}
 	engine, err := kernel.NewGoEngine(kernel.EngineOptions{
 		Taegis: magics.WithReport(magics.NewHookNotices(env, notices), notebookReport,
