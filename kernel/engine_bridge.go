@@ -41,6 +41,7 @@ func (b *bridge) symbols() map[string]reflect.Value {
 		"Take":        reflect.ValueOf(b.takeValue),
 		"Tick":        reflect.ValueOf(b.e.tick),
 		"GoPanic":     reflect.ValueOf(b.goPanic),
+		"Enter":       reflect.ValueOf(b.e.enter),
 	}
 }
 

@@ -112,6 +112,10 @@ func panicError(p interp.Panic, c chunk) *Error {
 	case magicFailure:
 		msg := cleanNames(v.err.Error())
 		return &Error{Name: "MagicError", Value: msg, Traceback: []string{"MagicError: " + msg}}
+	case stackOverflow:
+		msg := cleanNames(v.String())
+		return &Error{Name: "RecursionError", Value: msg,
+			Traceback: []string{"RecursionError: " + msg}}
 	}
 	val := cleanNames(fmt.Sprint(p.Value))
 	line, col := 0, 0

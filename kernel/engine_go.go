@@ -82,8 +82,13 @@ type GoEngine struct {
 
 	// interrupted is raised when the running cell is cancelled; rewritten loops poll it.
 	interrupted atomic.Bool
-	intrMu      sync.Mutex
-	intr        chan struct{} // closed when the running cell is interrupted
+	// depth is how deeply calls of functions the cells declare nest, summed over goroutines.
+	depth atomic.Int64
+	leave func() // lowers depth; one value, so that entering a function allocates nothing
+	// overflow is the stack overflow that ended the running cell's goroutine.
+	overflow atomic.Pointer[stackOverflow]
+	intrMu   sync.Mutex
+	intr     chan struct{} // closed when the running cell is interrupted
 	// stale is the goroutine whose abandoned yaegi run may still be ending.
 	stale string
 }
@@ -107,6 +112,7 @@ func NewGoEngine(opts EngineOptions) (*GoEngine, error) {
 		Args: []string{"gotaegis"},
 	})
 	e.bridge = &bridge{e: e}
+	e.leave = func() { e.depth.Add(-1) }
 	if err := e.load(); err != nil {
 		_ = e.Close()
 		return nil, err

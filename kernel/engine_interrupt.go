@@ -43,7 +43,13 @@ func (e *GoEngine) eval(ctx context.Context, src string) (v reflect.Value, err e
 			e.stale = goroutineID()
 		}
 	}()
-	return e.interp.EvalWithContext(hard, src)
+	e.overflow.Store(nil)
+	v, err = e.interp.EvalWithContext(hard, src)
+	if so := e.overflow.Swap(nil); so != nil {
+		// The run ended with runtime.Goexit, which leaves err nil.
+		return reflect.Value{}, interp.Panic{Value: *so}
+	}
+	return v, err
 }
 
 // interruptGrace is how long an interrupted cell may take to reach a loop's interrupt check
@@ -94,6 +100,40 @@ func (e *GoEngine) tick() {
 	if e.interrupted.Load() {
 		panic(interruptSignal{})
 	}
+}
+
+// enter is called first in every function a cell declares, with the function's name; the
+// function defers the call of what it returns.
+//
+// Past maxCallDepth the cell's own goroutine ends with runtime.Goexit, which runs every
+// deferred call but unwinds in linear time: a panic through yaegi v0.16.1 frames, each of
+// which recovers and panics again, takes time quadratic in the depth (a minute for 20,000
+// frames). run reports the overflow enter recorded. A goroutine the cell started panics
+// instead, and its recover reports it.
+//
+// Limitation: the depth is summed over the goroutines running cell code, because telling
+// goroutines apart costs more than the count; only some tens of thousands of goroutines all
+// inside cell functions at once would reach maxCallDepth without recursing.
+func (e *GoEngine) enter(fn string) func() {
+	if e.depth.Add(1) <= maxCallDepth {
+		return e.leave
+	}
+	e.depth.Add(-1)
+	so := &stackOverflow{fn: fn}
+	if onEvalGoroutine() {
+		e.overflow.CompareAndSwap(nil, so)
+		runtime.Goexit()
+	}
+	panic(*so)
+}
+
+// onEvalGoroutine reports whether the caller runs on the goroutine yaegi started for the
+// cell's code, rather than on one the cell started.
+func onEvalGoroutine() bool {
+	buf := make([]byte, 64<<10)
+	buf = buf[:runtime.Stack(buf, false)]
+	return bytes.Contains(buf, []byte("\ncreated by github.com/traefik/yaegi/interp."+
+		"(*Interpreter).EvalWithContext in goroutine "))
 }
 
 // waitStale waits until yaegi's abandoned run, if any, has ended, so two runs never share the

@@ -59,6 +59,11 @@ func (p *planner) rewriteNodes(ps *parsedSeg, unclassified map[*parsedSeg]bool) 
 			}
 		case *ast.GoStmt:
 			p.goRecover(ps, n)
+		case *ast.FuncDecl:
+			p.depthGuard(ps, funcName(n), n.Body)
+		case *ast.FuncLit:
+			line := ps.fset.Position(n.Pos()).Line - 1
+			p.depthGuard(ps, fmt.Sprintf("the function literal of line %d", line), n.Body)
 		case *ast.CallExpr:
 			p.minMaxConstants(ps, n)
 			p.magicLocals(ps, n)
