@@ -134,10 +134,33 @@ func subscribed(t map[string]any, want []*SubscriptionMatcher) bool {
 	return slices.ContainsFunc(want, func(w *SubscriptionMatcher) bool {
 		return slices.ContainsFunc(subs, func(s any) bool {
 			m, _ := s.(map[string]any)
-			return (w.Name == nil || str(m, "name") == *w.Name) &&
+			return (w.Name == nil || wildcardMatch(*w.Name, str(m, "name"))) &&
 				(w.ServiceID == nil || str(m, "serviceID") == *w.ServiceID)
 		})
 	})
+}
+
+// wildcardMatch reports whether s matches pattern, in which * stands for any run of
+// characters; case is ignored, and a pattern without * must match s whole.
+func wildcardMatch(pattern, s string) bool {
+	pattern, s = strings.ToLower(pattern), strings.ToLower(s)
+	parts := strings.Split(pattern, "*")
+	if len(parts) == 1 {
+		return pattern == s
+	}
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	last := parts[len(parts)-1]
+	for _, part := range parts[1 : len(parts)-1] {
+		i := strings.Index(s, part)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(part):]
+	}
+	return strings.HasSuffix(s, last)
 }
 
 func labelsMatch(t map[string]any, want []*TenantLabelMatcher) bool {
