@@ -42,6 +42,7 @@ func (b *bridge) symbols() map[string]reflect.Value {
 		"Tick":        reflect.ValueOf(b.e.tick),
 		"GoPanic":     reflect.ValueOf(b.goPanic),
 		"Enter":       reflect.ValueOf(b.e.enter),
+		"Line":        reflect.ValueOf(b.e.line.Store),
 	}
 }
 

@@ -69,3 +69,34 @@ func BenchmarkExecuteFib(b *testing.B) {
 		}
 	}
 }
+
+func TestExecutePanicLine(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	cases := []struct {
+		name, code string
+		want       []string // in the traceback
+	}{
+		{name: "index", code: "xs := []int{1}\n\n_ = xs[5]",
+			want: []string{"  at line 3 in the cell", "     3 | _ = xs[5]"}},
+		{name: "nil pointer in a loop",
+			code: "var p *struct{ A int }\nfor i := 0; i < 3; i++ {\n\tif i == 2 {\n\t\t_ = p.A\n" +
+				"\t}\n}",
+			want: []string{"  at line 4 in the cell", "     4 | \t\t_ = p.A"}},
+		{name: "in a function", code: "func deref(p *int) int { return *p }\ny := 2\n\nderef(nil)",
+			want: []string{"in deref", "  at line 4 in the cell", "     4 | deref(nil)"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rep, _ := run(t, e, c.code)
+			if rep.Err == nil || rep.Err.Name != "panic" {
+				t.Fatalf("error %+v, want a panic", rep.Err)
+			}
+			tb := strings.Join(rep.Err.Traceback, "\n")
+			for _, w := range c.want {
+				if !strings.Contains(tb, w) {
+					t.Errorf("traceback %q lacks %q", tb, w)
+				}
+			}
+		})
+	}
+}

@@ -162,9 +162,11 @@ func unsupportedAt(msg, cell string, line, col int) *Error {
 }
 
 // mapPanicLines rewrites the interpreter's "L:C: panic: main.f(...)" lines as frames on the
-// cell's lines, innermost first.
-func mapPanicLines(held []string) []string {
+// cell's lines, innermost first. at is the cell line of the top-level statement that was
+// running, 0 when unknown.
+func mapPanicLines(held []string, at int) []string {
 	var out []string
+	cellFrame := false
 	for _, h := range held {
 		m := interpPos.FindStringSubmatch(h)
 		if m == nil {
@@ -176,7 +178,12 @@ func mapPanicLines(held []string) []string {
 		where = strings.TrimSuffix(where, "(...)")
 		if where == "" || where == "main" {
 			// The interpreter places the cell's own frame at its start, not at the call.
-			out = append(out, "  in the cell")
+			cellFrame = true
+			if at > 0 {
+				out = append(out, fmt.Sprintf("  at line %d in the cell", at))
+			} else {
+				out = append(out, "  in the cell")
+			}
 			continue
 		}
 		where = strings.TrimPrefix(where, "main.")
@@ -184,6 +191,9 @@ func mapPanicLines(held []string) []string {
 			continue
 		}
 		out = append(out, fmt.Sprintf("  at line %d:%d in %s", line-1, col, cleanNames(where)))
+	}
+	if at > 0 && !cellFrame {
+		out = append(out, fmt.Sprintf("  at line %d in the cell", at))
 	}
 	return out
 }

@@ -85,6 +85,8 @@ type GoEngine struct {
 	// depth is how deeply calls of functions the cells declare nest, summed over goroutines.
 	depth atomic.Int64
 	leave func() // lowers depth; one value, so that entering a function allocates nothing
+	// line is the cell line of the top-level statement running last; 0 before the first.
+	line atomic.Int64
 	// overflow is the stack overflow that ended the running cell's goroutine.
 	overflow atomic.Pointer[stackOverflow]
 	intrMu   sync.Mutex
@@ -274,8 +276,11 @@ func (e *GoEngine) Execute(ctx context.Context, code string, out Output) Reply {
 
 	_ = e.stdout.drain()
 	held := e.stderr.drain()
-	if reply.Err != nil && reply.Err.Name == "panic" && len(held) > 0 {
-		reply.Err.Traceback = append(reply.Err.Traceback, mapPanicLines(held)...)
+	if reply.Err != nil && reply.Err.Name == "panic" {
+		// The line marks of top-level statements say where in the cell the panic happened.
+		at := int(e.line.Load())
+		reply.Err.Traceback = append(reply.Err.Traceback, mapPanicLines(held, at)...)
+		reply.Err.Traceback = append(reply.Err.Traceback, cellLine(code, at, 0)...)
 	}
 	if cell.timing {
 		so.Stream("stdout", fmt.Sprintf("Wall time: %s\n", formatDuration(time.Since(cell.timeStart))))

@@ -44,6 +44,7 @@ func (e *GoEngine) eval(ctx context.Context, src string) (v reflect.Value, err e
 		}
 	}()
 	e.overflow.Store(nil)
+	e.line.Store(0)
 	v, err = e.interp.EvalWithContext(hard, src)
 	if so := e.overflow.Swap(nil); so != nil {
 		// The run ended with runtime.Goexit, which leaves err nil.

@@ -180,6 +180,7 @@ func (s *session) planCell(src string) (*cellPlan, error) {
 		if err := p.rewriteNodes(ps, unclassified); err != nil {
 			return nil, err
 		}
+		p.lineMarks(ps)
 	}
 	mode := p.rewriteLast()
 	stmtNames := p.statementNames()

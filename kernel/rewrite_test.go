@@ -69,16 +69,17 @@ func TestPlanRewrites(t *testing.T) {
 		imports    []string
 	}{
 		{"range over int literal", "for i := range 10 { println(i) }",
-			[]string{"{ _gtn1 := 10; for i := _gtn1 - _gtn1; i < _gtn1; i++ {", "} }"}, nil},
+			[]string{"{ _gtn1 := 10; _gotaegis.Line(1); for i := _gtn1 - _gtn1; i < _gtn1; i++ {",
+				"_gotaegis.Tick(); _gotaegis.Line(1); println(i) } }"}, nil},
 		{"range over len", "xs := []int{1}\nfor i := range len(xs) { _ = i }",
-			[]string{":= len(xs); for i :="}, nil},
+			[]string{":= len(xs); _gotaegis.Line(2); for i :="}, nil},
 		{"range without variable", "for range 3 { println() }",
 			[]string{"for _gti1 := _gtn1 - _gtn1; _gti1 < _gtn1; _gti1++ {"}, nil},
 		{"min with float", "min(1, 2.5)", []string{"min(float64(1), float64(2.5))"}, nil},
 		{"closure loop copy", "for _, v := range xs { fs = append(fs, func() int { return v }) }",
 			[]string{"for _, v_gtv1 := range xs {", "v := v_gtv1;"}, nil},
 		{"last expression wrapped", "x := 1\nx", []string{"_gotaegisShow(x)"}, nil},
-		{"print call not wrapped", "fmt.Println(1)", []string{"\nfmt.Println(1)"}, []string{"fmt"}},
+		{"print call not wrapped", "fmt.Println(1)", []string{"\n_gotaegis.Line(1); fmt.Println(1)"}, []string{"fmt"}},
 		{"auto import", "strings.ToUpper(\"a\")", nil, []string{"strings"}},
 		{"declared name is no package", "strings := []string{}\n_ = strings", nil, nil},
 		{"magic in loop", "for _, tn := range ts {\n\t%taegis alerts $tn\n}",
@@ -89,7 +90,7 @@ func TestPlanRewrites(t *testing.T) {
 			[]string{`_gotaegis.Magic("%taegis a $tn")`}, nil},
 		{"magic last", "%taegis alerts", []string{`_gotaegis.MagicResult("%taegis alerts")`}, nil},
 		{"shell line", "!echo hi", []string{`_gotaegis.MagicResult("!echo hi")`}, nil},
-		{"go statement", "go f(x, 1)", []string{"_gtg1_0 := x; go func() { defer func() { " +
+		{"go statement", "go f(x, 1)", []string{"_gtg1_0 := x; _gotaegis.Line(1); go func() { defer func() { " +
 			"_gotaegis.GoPanic(recover()) }(); f(_gtg1_0, 1) }()"}, nil},
 		{"display show", "display.Show(v)", []string{"_gotaegisDisplayShow(v)"}, nil},
 		{"negation is Go", "ok := true\nx := ok &&\n!ok", []string{"!ok"}, nil},

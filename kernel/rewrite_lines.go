@@ -1,0 +1,40 @@
+package kernel
+
+import (
+	"go/ast"
+	"strconv"
+)
+
+// lineMarks makes every statement of a statement segment, outside function literals, record
+// its cell line first: `_gotaegis.Line(3); xs[5] = 1`. The interpreter places a panic in the
+// cell's own code at the start of the chunk, so the mark is how the error names the line.
+// Functions are left alone: the interpreter gives their frames the right lines.
+func (p *planner) lineMarks(ps *parsedSeg) {
+	if ps.body == nil {
+		return
+	}
+	mark := func(list []ast.Stmt) {
+		for _, st := range list {
+			if _, ok := st.(*ast.EmptyStmt); ok {
+				continue
+			}
+			at := ps.offset(st.Pos())
+			line := ps.fset.Position(st.Pos()).Line - 1
+			p.edits = append(p.edits, edit{pos: at, end: at,
+				text: bridgePkg + ".Line(" + strconv.Itoa(line) + "); "})
+		}
+	}
+	ast.Inspect(ps.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BlockStmt:
+			mark(n.List)
+		case *ast.CaseClause:
+			mark(n.Body)
+		case *ast.CommClause:
+			mark(n.Body)
+		}
+		return true
+	})
+}
