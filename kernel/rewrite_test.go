@@ -79,7 +79,8 @@ func TestPlanRewrites(t *testing.T) {
 		{"closure loop copy", "for _, v := range xs { fs = append(fs, func() int { return v }) }",
 			[]string{"for _, v_gtv1 := range xs {", "v := v_gtv1;"}, nil},
 		{"last expression wrapped", "x := 1\nx", []string{"_gotaegisShow(x)"}, nil},
-		{"print call not wrapped", "fmt.Println(1)", []string{"\n_gotaegis.Line(1); fmt.Println(1)"}, []string{"fmt"}},
+		{"print call not wrapped", "fmt.Println(1)",
+			[]string{"\n_gotaegis.Line(1); fmt.Println(1)"}, []string{"fmt"}},
 		{"auto import", "strings.ToUpper(\"a\")", nil, []string{"strings"}},
 		{"declared name is no package", "strings := []string{}\n_ = strings", nil, nil},
 		{"magic in loop", "for _, tn := range ts {\n\t%taegis alerts $tn\n}",
@@ -90,7 +91,8 @@ func TestPlanRewrites(t *testing.T) {
 			[]string{`_gotaegis.Magic("%taegis a $tn")`}, nil},
 		{"magic last", "%taegis alerts", []string{`_gotaegis.MagicResult("%taegis alerts")`}, nil},
 		{"shell line", "!echo hi", []string{`_gotaegis.MagicResult("!echo hi")`}, nil},
-		{"go statement", "go f(x, 1)", []string{"_gtg1_0 := x; _gotaegis.Line(1); go func() { defer func() { " +
+		{"go statement", "go f(x, 1)", []string{"_gtg1_0 := x; _gotaegis.Line(1); " +
+			"go func() { defer func() { " +
 			"_gotaegis.GoPanic(recover()) }(); f(_gtg1_0, 1) }()"}, nil},
 		{"display show", "display.Show(v)", []string{"_gotaegisDisplayShow(v)"}, nil},
 		{"negation is Go", "ok := true\nx := ok &&\n!ok", []string{"!ok"}, nil},
