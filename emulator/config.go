@@ -28,7 +28,8 @@ type Config struct {
 	DataDir string
 	// Seed, Tenants and Scale select the synthetic dataset (see emulator/synth); zero values
 	// mean the generator's defaults. Now anchors its timestamps, and the emulator's clock for
-	// queries and new records starts there; zero means the current time.
+	// queries and new records starts there; zero means the anchor recorded in DataDir, kept
+	// for a day so that ids stay the same across restarts and across processes sharing it.
 	Seed    int64
 	Tenants int
 	Scale   float64

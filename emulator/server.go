@@ -57,7 +57,14 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err := checkAddr(cfg.Addr, cfg.AllowRemote); err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
-	scfg := synth.Config{Seed: cfg.Seed, Tenants: cfg.Tenants, Scale: cfg.Scale, Now: cfg.Now}
+	anchor := cfg.Now
+	if anchor.IsZero() {
+		var err error
+		if anchor, err = datasetAnchor(cfg.DataDir, time.Now()); err != nil {
+			return nil, fmt.Errorf("emulator: %w", err)
+		}
+	}
+	scfg := synth.Config{Seed: cfg.Seed, Tenants: cfg.Tenants, Scale: cfg.Scale, Now: anchor}
 	if err := scfg.Validate(); err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
