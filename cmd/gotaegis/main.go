@@ -23,7 +23,11 @@ var root = &cobra.Command{
 
   gotaegis kernel CONNECTION_FILE   the Go Jupyter kernel (started by Jupyter)
   gotaegis kernelspec install       make the kernel known to Jupyter as "Go (Taegis)"
-  gotaegis emulator                 serve a local Taegis on loopback`,
+  gotaegis alerts search ...        the same commands as %taegis in a notebook, as JSON
+  gotaegis notebook ...             create, lint, execute and fan out hunting procedures
+  gotaegis emulator                 serve a local Taegis on loopback
+
+Without credentials, commands use region local: a Taegis emulator inside the binary.`,
 	SilenceUsage:  true,
 	SilenceErrors: true,
 }
