@@ -188,6 +188,14 @@ def table(args):
         e, q = go["execute_ms"]["median"], py["execute_ms"]["median"]
         print("  execute median <= 1/4 of ipykernel's (jupyter_client): %.3f ms vs %.3f ms "
               "(1/%.1f), %s" % (e, q, q / e, verdict(e * 4 <= q)))
+    pyclient = by.get(("kernel/client", args.python))
+    if goclient:
+        s = goclient["startup_ms"]["median"]
+        print("  start-up <= 100 ms (Go client): %.1f ms, %s" % (s, verdict(s <= 100)))
+    if goclient and pyclient:
+        s, p = goclient["startup_ms"]["median"], pyclient["startup_ms"]["median"]
+        print("  start-up <= 1/10 of ipykernel's (Go client): %.1f ms vs %.1f ms (1/%.1f), %s" % (
+            s, p, p / s, verdict(s * 10 <= p)))
     if goclient:
         e = goclient["execute_ms"]["median"]
         print("  execute median <= 1 ms (Go client): %.3f ms, %s" % (e, verdict(e <= 1)))
