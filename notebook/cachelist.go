@@ -2,6 +2,7 @@ package notebook
 
 import (
 	"gotaegis/magics"
+	"strings"
 )
 
 // CacheEntry is one cached %taegis result held in an executed notebook's output metadata.
@@ -52,15 +53,20 @@ func CacheList(nb *Notebook) []CacheEntry {
 	return out
 }
 
-// ResultRows returns the rows the %taegis results in nb returned, summed over every output
-// that carries a result's provenance (metadata "taegis" with "rows"), and the number of such
-// outputs. This is the results_returned of a fan-out run.
+// ResultRows returns the rows the %taegis searches in nb returned, summed over every output
+// that carries a search result's provenance (metadata "taegis" with "rows", from a command
+// such as "alerts search" or "events search"), and the number of such outputs. This is the
+// results_returned of a fan-out run: what staging or filing an investigation reports is not
+// a finding, so those commands' rows do not count.
 func ResultRows(nb *Notebook) (rows, results int) {
 	for _, c := range nb.Cells {
 		for _, o := range c.Outputs {
 			meta, _ := o["metadata"].(map[string]any)
 			prov, _ := meta["taegis"].(map[string]any)
 			if prov == nil {
+				continue
+			}
+			if cmd, _ := prov["command"].(string); !isSearch(cmd) {
 				continue
 			}
 			n, ok := number(prov["rows"])
@@ -72,6 +78,13 @@ func ResultRows(nb *Notebook) (rows, results int) {
 		}
 	}
 	return rows, results
+}
+
+// isSearch reports whether a %taegis command searches (its last word is "search"). A record
+// without a command, written before results named theirs, counts as a search.
+func isSearch(command string) bool {
+	words := strings.Fields(command)
+	return len(words) == 0 || words[len(words)-1] == "search"
 }
 
 func number(v any) (int, bool) {

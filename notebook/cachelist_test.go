@@ -25,7 +25,12 @@ func TestCacheListAndResultRows(t *testing.T) {
 				"name": "old", "hash": "def", "data": "gAR9lC4=",
 				"taegis": map[string]any{"rows": 5}}},
 			{"output_type": "display_data", "data": map[string]any{}, "metadata": map[string]any{
-				"taegis": map[string]any{"rows": 0}}},
+				"taegis": map[string]any{"rows": 0, "command": "events search"}}},
+			// Staging and filing report rows too, but they are not findings.
+			{"output_type": "display_data", "data": map[string]any{}, "metadata": map[string]any{
+				"taegis": map[string]any{"rows": 4, "command": "investigations evidence stage"}}},
+			{"output_type": "display_data", "data": map[string]any{}, "metadata": map[string]any{
+				"taegis": map[string]any{"rows": 1, "command": "investigations create"}}},
 		}},
 	}}
 	entries := CacheList(nb)

@@ -231,7 +231,7 @@ func notebookFanoutCmd() *cobra.Command {
 		Long: `Fanout runs "notebook execute" for every tenant, --parallel at a time, each in its own
 kernel: a failing or timed-out run is recorded and the others go on. It writes
 DIR/<stem>_<region>_<tenant>.ipynb per tenant, DIR/summary.json (tenant, region, notebook,
-status ok or failed, results_returned: the rows its %taegis results returned, error, seconds)
+status ok or failed, results_returned: the rows its %taegis searches returned, error, seconds)
 and DIR/summary.md.
 
 --tenants takes a comma-separated list, a tenant macro (@mdr, see: configure macros list) or
