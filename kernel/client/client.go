@@ -278,6 +278,13 @@ func (c *Client) request(ctx context.Context, ch Channel, msgType string, conten
 	}()
 
 	if err := sock.send(m.Frames(c.signer)); err != nil {
+		select {
+		case <-c.done:
+			// Close marks the client closed before it closes the sockets, so a send that
+			// failed for that reason says so.
+			return Response{}, c.closedError()
+		default:
+		}
 		return Response{}, fmt.Errorf("%s: send: %w", msgType, err)
 	}
 
