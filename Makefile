@@ -39,6 +39,7 @@ test-jupyter: build
 	PYTHON=$(PYTHON) BIN=$(abspath $(BIN)) scripts/test-jupyter
 
 bench: build
+	PYTHON=$(PYTHON) BIN=$(abspath $(BIN)) scripts/bench-dataframe
 	PYTHON=$(PYTHON) BIN=$(abspath $(BIN)) scripts/bench
 
 demo: build
