@@ -26,13 +26,9 @@ test: build lint test-go test-fuzz test-jupyter
 test-go: build
 	GOTAEGIS_BIN=$(abspath $(BIN)) $(GO) test -race -count=1 ./...
 
-# Each fuzz target runs for a bounded time; targets are listed by package.
+# Each fuzz target runs for a bounded time; scripts/fuzz-targets lists them.
 test-fuzz:
-	@set -e; for spec in $$(scripts/fuzz-targets); do \
-		pkg=$${spec%%:*}; fn=$${spec##*:}; \
-		echo "fuzz $$pkg $$fn ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg; \
-	done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) scripts/fuzz
 
 # End-to-end tests through Jupyter's own clients (conformance suite, nbconvert, console, browser).
 test-jupyter: build
