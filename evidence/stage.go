@@ -92,21 +92,30 @@ func (o StageOptions) check() error {
 // with a value, else opts.Tenant; a record without either is an error and nothing is staged.
 func (db *DB) Stage(ctx context.Context, records []map[string]any,
 	opts StageOptions) (StageResult, error) {
+	return db.change(ctx, "stage", records, opts, true, stageRows)
+}
+
+// change extracts records' rows for opts (needing a tenant when needTenant) and applies them
+// with apply in one write transaction; verb names the change in errors.
+func (db *DB) change(ctx context.Context, verb string, records []map[string]any,
+	opts StageOptions, needTenant bool,
+	apply func(context.Context, *sql.Tx, Type, string, []row) (StageResult, error),
+) (StageResult, error) {
 	if err := opts.check(); err != nil {
-		return StageResult{}, fmt.Errorf("stage evidence: %w", err)
+		return StageResult{}, fmt.Errorf("%s evidence: %w", verb, err)
 	}
 	var rows []row
 	if len(records) > 0 {
 		var err error
-		rows, err = extract(records, opts.Type, opts.investigation(), opts.Tenant, true)
+		rows, err = extract(records, opts.Type, opts.investigation(), opts.Tenant, needTenant)
 		if err != nil {
-			return StageResult{}, fmt.Errorf("stage %s: %w", opts.Type, err)
+			return StageResult{}, fmt.Errorf("%s %s: %w", verb, opts.Type, err)
 		}
 	}
 	var res StageResult
-	err := db.write(ctx, "stage "+string(opts.Type), func(tx *sql.Tx) error {
+	err := db.write(ctx, verb+" "+string(opts.Type), func(tx *sql.Tx) error {
 		var err error
-		res, err = stageRows(ctx, tx, opts.Type, opts.investigation(), rows)
+		res, err = apply(ctx, tx, opts.Type, opts.investigation(), rows)
 		return err
 	})
 	return res, err
@@ -201,24 +210,7 @@ func nullable(s string) any {
 // transaction. Rows are matched by evidence id and type; no tenant column is needed.
 func (db *DB) Unstage(ctx context.Context, records []map[string]any,
 	opts StageOptions) (StageResult, error) {
-	if err := opts.check(); err != nil {
-		return StageResult{}, fmt.Errorf("unstage evidence: %w", err)
-	}
-	var rows []row
-	if len(records) > 0 {
-		var err error
-		rows, err = extract(records, opts.Type, opts.investigation(), opts.Tenant, false)
-		if err != nil {
-			return StageResult{}, fmt.Errorf("unstage %s: %w", opts.Type, err)
-		}
-	}
-	var res StageResult
-	err := db.write(ctx, "unstage "+string(opts.Type), func(tx *sql.Tx) error {
-		var err error
-		res, err = unstageRows(ctx, tx, opts.Type, opts.investigation(), rows)
-		return err
-	})
-	return res, err
+	return db.change(ctx, "unstage", records, opts, false, unstageRows)
 }
 
 // UnstageAll removes rows that each name their evidence type and investigation id, like
