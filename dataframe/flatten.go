@@ -99,6 +99,10 @@ func (f *flattener) readAll() error {
 	for {
 		switch c := f.peekTop(); c {
 		case 0:
+			if s.pos < len(s.buf) {
+				// peek answers 0 at the end of input; a byte is left, so it is a NUL.
+				return s.syntaxError("unexpected NUL byte between records")
+			}
 			if s.readErr != nil {
 				return fmt.Errorf("read records: %w", s.readErr)
 			}
