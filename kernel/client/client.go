@@ -75,6 +75,7 @@ type call struct {
 	mu       sync.Mutex
 	iopub    []kernel.Message
 	idleSeen bool
+	finished bool // the request has returned; a late input answer is not sent
 }
 
 // ConnectFile connects to the kernel described by the connection file at path; see Connect.
@@ -275,6 +276,9 @@ func (c *Client) request(ctx context.Context, ch Channel, msgType string, conten
 		c.mu.Lock()
 		delete(c.pending, id)
 		c.mu.Unlock()
+		cl.mu.Lock()
+		cl.finished = true
+		cl.mu.Unlock()
 	}()
 
 	if err := sock.send(m.Frames(c.signer)); err != nil {
@@ -305,6 +309,7 @@ func (c *Client) request(ctx context.Context, ch Channel, msgType string, conten
 	}
 	cl.mu.Lock()
 	resp.IOPub = append([]kernel.Message(nil), cl.iopub...)
+	cl.finished = true
 	cl.mu.Unlock()
 	return resp, nil
 }
@@ -409,6 +414,14 @@ func (c *Client) answerInput(cl *call, req kernel.Message) {
 		v, err := cl.onInput(r.Prompt, r.Password)
 		if err == nil {
 			value = v
+		}
+		// Taking the call's lock before answering orders the callback's effects before the
+		// request returns, since the kernel can only reply after it has the answer.
+		cl.mu.Lock()
+		finished := cl.finished
+		cl.mu.Unlock()
+		if finished {
+			return
 		}
 	}
 	m, err := c.session.NewMessage("input_reply", req.RawHeader, map[string]any{"value": value})
