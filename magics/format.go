@@ -85,6 +85,13 @@ func Write(w io.Writer, r *Result, format string) error {
 // suggestFlag is the flag error function of every group: an unknown option is named together
 // with the closest option the command has, because cobra suggests only commands.
 func suggestFlag(cmd *cobra.Command, err error) error {
+	// A command the group does not have, followed by its options, reaches here as the
+	// group's unknown option: name the command instead (alerts history --id X).
+	if cmd.HasSubCommands() {
+		if args := cmd.Flags().Args(); len(args) > 0 {
+			return unknownCommand(cmd, args)
+		}
+	}
 	msg := err.Error()
 	name := ""
 	switch {

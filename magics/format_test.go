@@ -103,6 +103,11 @@ func TestSuggestions(t *testing.T) {
 		{[]string{"alerts", "serch"}, `unknown command "serch"`},
 		{[]string{"alerts", "serch"}, "did you mean search?"},
 		{[]string{"investigations", "evidence", "stgae"}, "did you mean stage?"},
+		// An unknown command with options is named, not its first option.
+		{[]string{"alerts", "history", "--id", "x"},
+			`unknown command "history" for "taegis alerts"; its commands: search`},
+		{[]string{"rules", "supression", "--kind", "all"}, "did you mean suppression?"},
+		{[]string{"alrts", "search", "--cell", "x"}, `unknown command "alrts" for "taegis"`},
 	}
 	for _, tt := range tests {
 		_, err := Run(t.Context(), e.Env, tt.args)
