@@ -78,6 +78,7 @@ var docsMagics = map[string]struct {
 	command string
 	rows    int
 }{
+	"help-all":                 {"", 0},
 	"current-user":             {"users current-user", 1},
 	"help":                     {"", 0},
 	"alerts-severity":          {"alerts search", 1},
@@ -189,7 +190,9 @@ func TestDocsMagics(t *testing.T) {
 					p.Rows, want.command, want.rows)
 			}
 			h, plain := res.text("text/html"), res.text("text/plain")
-			if !strings.Contains(h, "Taegis") && !strings.Contains(h, "gotaegis-frame") {
+			summary := strings.Contains(h, "gotaegis-summary") &&
+				strings.Contains(h, "<th>Returned</th>")
+			if !summary && !strings.Contains(h, "gotaegis-frame") {
 				t.Errorf("text/html holds neither a summary nor a frame:\n%s", h)
 			}
 			if p.Rows > 0 && !strings.Contains(h, tableShape(p.Rows)) {
@@ -206,6 +209,10 @@ func TestDocsMagics(t *testing.T) {
 		})
 	}
 
+	if help := cells["help-all"].streams("stdout"); !strings.Contains(help, "--assign NAME") ||
+		!strings.Contains(help, "investigations") || !strings.Contains(help, "threat") {
+		t.Errorf("%%taegis --help printed:\n%s", help)
+	}
 	if help := cells["help"].streams("stdout"); !strings.Contains(help, "--assign NAME") ||
 		!strings.Contains(help, "taegis rules suppression [flags]") {
 		t.Errorf("%%taegis rules suppression --help printed:\n%s", help)
