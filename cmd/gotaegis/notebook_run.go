@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -241,8 +243,9 @@ THREAT_HUNT investigation (LOW, AWAITING_ACTION, assigned to @customer) with tha
 key findings in every tenant whose run was ok and returned no rows. --resume runs again only
 the tenants that failed or have no notebook in DIR.
 
-All runs share one request rate per region (--rate): for region local the kernels reach one
-emulator through a rate-limiting proxy in this process.`,
+All runs share one request rate to the region (--rate, --burst), kept by this process: for
+region local the kernels reach one emulator through a rate-limiting proxy here; for any other
+region they call the region themselves, each request after a permit from a rate gate here.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, stop := interruptible(cmd)
@@ -266,26 +269,17 @@ emulator through a rate-limiting proxy in this process.`,
 					return err
 				}
 			}
+			// The limit is in place before the fan-out's own calls (tenants, null-findings
+			// investigations), which keep to it too.
+			limited, err := limitRegion(ctx, opts.Region, notebook.NewLimiter(rate, burst))
+			if err != nil {
+				return fmt.Errorf("fanout: %w", err)
+			}
+			defer limited.close()
+			opts.Env = append(opts.Env, limited.env)
 			env := fanoutEnv()
 			if opts.Tenants, err = resolveTenants(ctx, env, tenants, opts.Region); err != nil {
 				return err
-			}
-
-			if strings.EqualFold(opts.Region, sdk.RegionLocal) {
-				upstream, err := localURL(ctx)
-				if err != nil {
-					return fmt.Errorf("fanout: region local: %w", err)
-				}
-				proxy, err := notebook.StartRateProxy(upstream, notebook.NewLimiter(rate, burst))
-				if err != nil {
-					return err
-				}
-				defer proxy.Close()
-				opts.Env = append(opts.Env, localURLEnv+"="+proxy.URL())
-			} else if rate > 0 {
-				fmt.Fprintf(cmd.ErrOrStderr(), "warning: --rate applies to region local only "+
-					"for now; the runs in %s are limited by the SDK's retries alone\n",
-					opts.Region)
 			}
 
 			if nullPath != "" {
@@ -306,6 +300,8 @@ emulator through a rate-limiting proxy in this process.`,
 			if err != nil {
 				return err
 			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "%d requests to region %s went through the "+
+				"fan-out's rate limit\n", limited.requests(), opts.Region)
 			failed := 0
 			for _, r := range runs {
 				if r.Status != notebook.StatusOK {
@@ -473,4 +469,80 @@ func interruptible(cmd *cobra.Command) (context.Context, context.CancelFunc) {
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// regionLimit is the one request rate a fan-out's runs share in a region: a proxy in front of
+// region local's emulator, or a gate the kernels ask before each request to another region.
+type regionLimit struct {
+	env      string // the kernels' environment entry that puts them behind it
+	requests func() int64
+	close    func()
+}
+
+// limitRegion starts the fan-out's limit for region with lim.
+func limitRegion(ctx context.Context, region string, lim *notebook.Limiter) (*regionLimit,
+	error) {
+	if strings.EqualFold(region, sdk.RegionLocal) {
+		upstream, err := localURL(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("region local: %w", err)
+		}
+		proxy, err := notebook.StartRateProxy(upstream, lim)
+		if err != nil {
+			return nil, err
+		}
+		// This process's own clients, made after this, reach the emulator the same way.
+		if err := os.Setenv(localURLEnv, proxy.URL()); err != nil {
+			_ = proxy.Close()
+			return nil, fmt.Errorf("region local: %w", err)
+		}
+		return &regionLimit{env: localURLEnv + "=" + proxy.URL(), requests: proxy.Requests,
+			close: func() { _ = proxy.Close() }}, nil
+	}
+	settings, err := sdk.LoadSettings(sdk.ConfigDir())
+	if err != nil {
+		return nil, err
+	}
+	r, err := sdk.LookupRegion(settings, region)
+	if err != nil {
+		return nil, err
+	}
+	hosts, err := regionHosts(r)
+	if err != nil {
+		return nil, err
+	}
+	gate, err := notebook.StartRateGate(lim, hosts)
+	if err != nil {
+		return nil, err
+	}
+	// This process's own clients, made after this, ask the gate too.
+	self := strings.TrimPrefix(gate.Env(), notebook.RateGateEnv+"=")
+	if err := gateDefaultTransport(self); err != nil {
+		_ = gate.Close()
+		return nil, err
+	}
+	return &regionLimit{env: gate.Env(), requests: gate.Permits,
+		close: func() { _ = gate.Close() }}, nil
+}
+
+// regionHosts are the hosts (host:port when the URL has a port) of a region's gateways and
+// token endpoint, each once.
+func regionHosts(r sdk.Region) ([]string, error) {
+	var hosts []string
+	for _, base := range []string{r.API, r.Tenants, r.Auth} {
+		if base == "" {
+			continue
+		}
+		u, err := url.Parse(base)
+		if err != nil || u.Host == "" {
+			return nil, fmt.Errorf("region %s: %q is not a base URL", r.Name, base)
+		}
+		if !slices.Contains(hosts, u.Host) {
+			hosts = append(hosts, u.Host)
+		}
+	}
+	if len(hosts) == 0 {
+		return nil, fmt.Errorf("region %s has no URL", r.Name)
+	}
+	return hosts, nil
 }

@@ -1,14 +1,24 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"gotaegis/emulator"
 	"gotaegis/magics"
+	"gotaegis/notebook"
 )
 
 // notebookBinary returns $GOTAEGIS_BIN or a fresh build of this command, and the environment
@@ -140,4 +150,81 @@ func macroOf(enabled bool) magics.Macro {
 	return magics.Macro{IDs: []string{"1"}, Services: []string{"MDR"},
 		Labels:  []magics.MacroLabel{{Name: "tier", Value: "gold"}, {Name: "vip"}},
 		Enabled: &enabled}
+}
+
+// TestNotebookFanoutRateGate fans out in a custom region served by an emulator behind a
+// counting proxy: every request the kernels make to the region must have passed the fan-out's
+// rate gate, so the gate's permits and the requests the region saw are the same number.
+func TestNotebookFanoutRateGate(t *testing.T) {
+	bin, env := notebookBinary(t)
+	srv, err := emulator.Start(context.Background(), emulator.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	upstream, err := url.Parse(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen atomic.Int64
+	rp := httputil.NewSingleHostReverseProxy(upstream)
+	region := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen.Add(1)
+		rp.ServeHTTP(w, r)
+	}))
+	defer region.Close()
+
+	var config string
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "GOTAEGIS_CONFIG_DIR="); ok {
+			config = v
+		}
+	}
+	if err := os.MkdirAll(config, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	settings := "regions:\n  emu:\n    url: " + region.URL + "\n"
+	if err := os.WriteFile(filepath.Join(config, "config.yaml"), []byte(settings),
+		0o600); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join("..", "..", "notebook", "testdata", "exec",
+		"hunt.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	in := filepath.Join(work, "hunt.ipynb")
+	if err := os.WriteFile(in, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(work, "runs")
+	text, err := runNotebookBinary(t, bin, env, "notebook", "fanout", in, "--tenants",
+		"50001,50003", "--region", "emu", "--parallel", "2", "--out", out, "--rate", "1000")
+	if err != nil {
+		t.Fatalf("fanout: %v\n%s", err, text)
+	}
+	m := regexp.MustCompile(`(\d+) requests to region emu went through`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("fanout does not say how many requests went through its limit:\n%s", text)
+	}
+	permits, _ := strconv.ParseInt(m[1], 10, 64)
+	if permits == 0 || permits != seen.Load() {
+		t.Errorf("the gate granted %d permits; the region saw %d requests", permits,
+			seen.Load())
+	}
+	runs, err := notebook.ReadSummary(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for _, r := range runs {
+		if r.Status != notebook.StatusOK || r.Region != "emu" {
+			t.Errorf("%s: %s in %s: %s", r.Tenant, r.Status, r.Region, r.Error)
+		}
+		rows += r.ResultsReturned
+	}
+	if rows == 0 {
+		t.Errorf("the runs found nothing in region emu: %+v", runs)
+	}
 }
