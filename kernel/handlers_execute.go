@@ -52,9 +52,7 @@ func (k *Kernel) execute(s *socket, req Message) (after func()) {
 		}
 	}
 	if storeHistory {
-		if err := k.hist.store(count, r.Code, stored); err != nil {
-			k.log.Warn("cell not recorded in history", "err", err)
-		}
+		k.hist.record(count, r.Code, stored)
 	}
 
 	if e := result.Err; e != nil {

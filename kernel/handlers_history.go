@@ -36,15 +36,21 @@ func (k *Kernel) historyRequest(s *socket, req Message) {
 	var err error
 	switch r.HistAccessType {
 	case "tail":
-		entries, err = k.hist.tail(get(r.N, defaultTail))
+		entries, err = k.hist.query(func(h *history) ([]historyEntry, error) {
+			return h.tail(get(r.N, defaultTail))
+		})
 	case "range", "":
-		entries, err = k.hist.lineRange(get(r.Session, 0), get(r.Start, 0), get(r.Stop, 0))
+		entries, err = k.hist.query(func(h *history) ([]historyEntry, error) {
+			return h.lineRange(get(r.Session, 0), get(r.Start, 0), get(r.Stop, 0))
+		})
 	case "search":
 		pattern := r.Pattern
 		if pattern == "" {
 			pattern = "*"
 		}
-		entries, err = k.hist.search(pattern, get(r.N, 0), r.Unique)
+		entries, err = k.hist.query(func(h *history) ([]historyEntry, error) {
+			return h.search(pattern, get(r.N, 0), r.Unique)
+		})
 	default:
 		err = fmt.Errorf("unknown hist_access_type %q (use tail, range or search)",
 			r.HistAccessType)

@@ -100,10 +100,29 @@ func openHistory(path string) (*history, error) {
 // store records one cell of the current session; a cell stored twice under one line keeps the
 // last.
 func (h *history) store(line int, input string, output *string) error {
-	_, err := h.db.Exec(`INSERT OR REPLACE INTO history (session, line, input, output)
-		VALUES (?, ?, ?, ?)`, h.session, line, input, output)
+	return h.storeAll([]historyEntry{{Line: line, Input: input, Output: output}})
+}
+
+// storeAll records cells of the current session in one transaction; their Session is ignored.
+func (h *history) storeAll(entries []historyEntry) (err error) {
+	tx, err := h.db.Begin()
 	if err != nil {
-		return fmt.Errorf("history: store line %d: %w", line, err)
+		return fmt.Errorf("history: store %d cells: %w", len(entries), err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	for _, e := range entries {
+		_, err := tx.Exec(`INSERT OR REPLACE INTO history (session, line, input, output)
+			VALUES (?, ?, ?, ?)`, h.session, e.Line, e.Input, e.Output)
+		if err != nil {
+			return fmt.Errorf("history: store line %d: %w", e.Line, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("history: store %d cells: %w", len(entries), err)
 	}
 	return nil
 }

@@ -36,7 +36,7 @@ type Kernel struct {
 	signer  *Signer
 	session Session
 	socks   *sockets
-	hist    *history
+	hist    *historian
 	shellQ  *queue
 	stdin   *stdinRouter
 
@@ -86,18 +86,20 @@ func New(info ConnectionInfo, engine Engine, opts Options) (*Kernel, error) {
 	}
 	k.stdin = newStdinRouter(k)
 
-	k.hist, err = k.openHistory()
-	if err != nil {
-		return nil, err
-	}
+	// The sockets first, so that a client connecting right after the launch finds them; the
+	// history opens meanwhile on its own goroutine.
 	k.socks, err = bind(context.Background(), info)
 	if err != nil {
-		k.hist.close()
 		return nil, fmt.Errorf("kernel: %w", err)
 	}
+	k.hist = startHistorian(k.openHistory, func(err error) {
+		k.log.Warn("cell not recorded in history", "err", err)
+	})
 	return k, nil
 }
 
+// openHistory opens the history file in the data directory, or when that fails one in memory
+// for this session only.
 func (k *Kernel) openHistory() (*history, error) {
 	dir := k.opts.DataDir
 	var err error

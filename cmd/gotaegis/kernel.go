@@ -50,16 +50,20 @@ func runKernel(cmd *cobra.Command, args []string) error {
 		Evidence: dbs.Open,
 		Version:  version,
 	}
-	engine, err := kernel.NewGoEngine(kernel.EngineOptions{
-		Taegis: magics.WithReport(magics.NewHookNotices(env, notices), notebookReport,
-			nil),
-		TaegisComplete: magics.Completer(env),
-		Exports:        symbols.Symbols,
-		Imports:        symbols.Imports,
+	// The interpreter starts while the kernel binds its sockets and answers kernel_info.
+	engine := kernel.BackgroundEngine(func() (kernel.Engine, error) {
+		e, err := kernel.NewGoEngine(kernel.EngineOptions{
+			Taegis: magics.WithReport(magics.NewHookNotices(env, notices), notebookReport,
+				nil),
+			TaegisComplete: magics.Completer(env),
+			Exports:        symbols.Symbols,
+			Imports:        symbols.Imports,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("start the Go engine: %w", err)
+		}
+		return e, nil
 	})
-	if err != nil {
-		return fmt.Errorf("start the Go engine: %w", err)
-	}
 	k, err := kernel.New(info, engine, kernel.Options{
 		Version:      version,
 		Logger:       slog.Default(),

@@ -150,7 +150,7 @@ func (c *Client) dial(ctx context.Context) error {
 			return nil
 		}
 		var zs zmq4.Socket
-		zs, err = c.dialOne(ctx, name, c.info.Endpoint(port), newSocket)
+		zs, err = c.dialOne(ctx, name, port, newSocket)
 		return zs
 	}
 	bg := context.Background()
@@ -186,11 +186,15 @@ func (c *Client) dial(ctx context.Context) error {
 	return nil
 }
 
-func (c *Client) dialOne(ctx context.Context, name, ep string,
+func (c *Client) dialOne(ctx context.Context, name string, port int,
 	newSocket func() zmq4.Socket) (zmq4.Socket, error) {
+	ep, addr := c.info.Endpoint(port), c.info.SocketAddress(port)
+	// A kernel launched a moment ago listens within milliseconds: retry fast at first, then
+	// back off so that a slow start is not hammered.
+	pause := 2 * time.Millisecond
 	for {
 		zs := newSocket()
-		err := zs.Dial(ep)
+		err := zs.Dial(addr)
 		if err == nil {
 			return zs, nil
 		}
@@ -201,8 +205,9 @@ func (c *Client) dialOne(ctx context.Context, name, ep string,
 		select {
 		case <-ctx.Done():
 			return nil, fmt.Errorf("dial %s on %s: %w (last error: %v)", name, ep, ctx.Err(), err)
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(pause):
 		}
+		pause = min(2*pause, 50*time.Millisecond)
 	}
 }
 
@@ -211,7 +216,7 @@ func (c *Client) dialOne(ctx context.Context, name, ep string,
 func (c *Client) waitReady(ctx context.Context) error {
 	// IOPub may miss the first request's messages while its subscription is still being set
 	// up, so early attempts give up fast and later ones wait longer.
-	wait := 50 * time.Millisecond
+	wait := 10 * time.Millisecond
 	for {
 		attempt, cancel := context.WithTimeout(ctx, wait)
 		resp, err := c.request(attempt, Shell, "kernel_info_request", nil, nil, true)
