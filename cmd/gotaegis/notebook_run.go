@@ -438,11 +438,14 @@ func macroArgs(m magics.Macro) []string {
 }
 
 // fileNullFindings files the null-findings investigation of one tenant and returns its id.
+// It attaches no evidence: nothing was found, and the rows a hunter has staged for the tenant
+// under NEW (in another session, for another investigation) stay staged for it.
 func fileNullFindings(ctx context.Context, env *magics.Env, region, tenant, title,
 	report string) (string, error) {
 	res, err := magics.Run(ctx, env, []string{"investigations", "create", "--region", region,
 		"--tenant", tenant, "--title", title, "--key-findings", report, "--priority", "LOW",
-		"--type", "THREAT_HUNT", "--status", "AWAITING_ACTION", "--assignee", "@customer"})
+		"--type", "THREAT_HUNT", "--status", "AWAITING_ACTION", "--assignee", "@customer",
+		"--database", ":memory:"})
 	if err != nil {
 		return "", err
 	}

@@ -73,12 +73,32 @@ func TestNotebookFanoutCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A row a hunter staged for a clean tenant, for an investigation of their own: the
+	// null-findings investigation must neither take it nor move it.
+	rows := filepath.Join(work, "rows.json")
+	staged := "alert://priv:alert:50001:staged-by-hand"
+	if err := os.WriteFile(rows, []byte(`[{"id":"`+staged+`","tenant_id":"50001"}]`),
+		0o644); err != nil {
+		t.Fatal(err)
+	}
+	if text, err := runNotebookBinary(t, bin, env, "investigations", "evidence", "stage",
+		"alerts", rows); err != nil {
+		t.Fatalf("stage: %v\n%s", err, text)
+	}
 	out := filepath.Join(work, "runs")
 	text, err := runNotebookBinary(t, bin, env, "notebook", "fanout", in, "--tenants",
 		"50001,50002,50003", "--region", "local", "--parallel", "3", "--out", out,
 		"-p", "FAIL_TENANT=50002", "--null-findings", null)
 	if err == nil || !strings.Contains(text, "1 of 3 tenants failed") {
 		t.Fatalf("fanout: %v\n%s", err, text)
+	}
+	if strings.Contains(text, "with 1 alerts") {
+		t.Errorf("a null-findings investigation took the hand-staged alert:\n%s", text)
+	}
+	shown, err := runNotebookBinary(t, bin, env, "investigations", "evidence", "show")
+	if err != nil || !strings.Contains(shown, staged) || strings.Count(shown, `"NEW"`) != 1 {
+		t.Errorf("after the fan-out the hand-staged alert is not staged under NEW: %v\n%s",
+			err, shown)
 	}
 	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
 	if err != nil {
