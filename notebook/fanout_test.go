@@ -83,6 +83,13 @@ func TestFanout(t *testing.T) {
 			if r.Status != StatusFailed || !strings.Contains(r.Error, "set to fail") {
 				t.Errorf("50002: status %s error %q, want its cell's failure", r.Status, r.Error)
 			}
+			// The failed run's notebook records the same failure, and no results.
+			failed := cellBySource(t, nb, "FAIL_TENANT {")
+			if !hasError(failed, "set to fail") || r.ResultsReturned != 0 {
+				t.Errorf("50002: the notebook's failing cell holds %v; results_returned %d",
+					failed.Outputs, r.ResultsReturned)
+			}
+			validateWithNBFormat(t, wantNB)
 			continue
 		}
 		if r.Status != StatusOK {
@@ -113,8 +120,8 @@ func TestFanout(t *testing.T) {
 		t.Errorf("null findings filed for %v, want %d tenants", nulls, withNone)
 	}
 	if total == 0 || withNone == 0 {
-		t.Logf("results: %d in all, %d tenants with none (the dataset should give both)",
-			total, withNone)
+		t.Errorf("results: %d in all, %d tenants with none; the dataset gives both", total,
+			withNone)
 	}
 	md, err := os.ReadFile(filepath.Join(out, "summary.md"))
 	if err != nil || !strings.Contains(string(md), "| 50002 | local | failed |") {
@@ -281,4 +288,15 @@ func TestFanoutRunTimeout(t *testing.T) {
 			t.Errorf("%s: the notebook of a timed-out run is missing: %v", r.Tenant, err)
 		}
 	}
+}
+
+// hasError reports whether the cell has an error output whose value contains text.
+func hasError(c *Cell, text string) bool {
+	for _, o := range c.Outputs {
+		if v, _ := o["evalue"].(string); o["output_type"] == "error" &&
+			strings.Contains(v, text) {
+			return true
+		}
+	}
+	return false
 }
