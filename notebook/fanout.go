@@ -306,14 +306,54 @@ type progressBar struct {
 	failed   int
 	running  map[string]bool
 	began    time.Time
+	// stop ends the redraws of a terminal bar between events.
+	stop    chan struct{}
+	stopped sync.WaitGroup
 }
 
+// barRedraw is how often a terminal bar is redrawn while no run starts or ends, so that its
+// clock runs.
+const barRedraw = time.Second
+
 func newProgressBar(w io.Writer, terminal bool, total int) *progressBar {
+	return newProgressBarTicks(w, terminal, total, nil)
+}
+
+// newProgressBarTicks is newProgressBar redrawing a terminal bar at every tick of ticks; nil
+// means every barRedraw.
+func newProgressBarTicks(w io.Writer, terminal bool, total int,
+	ticks <-chan time.Time) *progressBar {
 	if w == nil {
 		w = io.Discard
 	}
-	return &progressBar{w: w, terminal: terminal, total: total, running: map[string]bool{},
-		began: time.Now()}
+	p := &progressBar{w: w, terminal: terminal, total: total, running: map[string]bool{},
+		began: time.Now(), stop: make(chan struct{})}
+	if !terminal {
+		return p
+	}
+	var ticker *time.Ticker
+	if ticks == nil {
+		ticker = time.NewTicker(barRedraw)
+		ticks = ticker.C
+	}
+	p.stopped.Add(1)
+	go func() {
+		defer p.stopped.Done()
+		if ticker != nil {
+			defer ticker.Stop()
+		}
+		for {
+			select {
+			case <-p.stop:
+				return
+			case <-ticks:
+				p.mu.Lock()
+				p.draw()
+				p.mu.Unlock()
+			}
+		}
+	}()
+	return p
 }
 
 func (p *progressBar) start(tenant string) {
@@ -362,6 +402,8 @@ func (p *progressBar) draw() {
 }
 
 func (p *progressBar) finish() {
+	close(p.stop)
+	p.stopped.Wait()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.terminal {

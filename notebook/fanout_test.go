@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -246,6 +247,43 @@ func TestProgressBar(t *testing.T) {
 	if strings.Count(got, "\n") != 2 {
 		t.Errorf("terminal progress should redraw in place: %q", got)
 	}
+
+	// Between events the bar is redrawn at each tick, and not after it finished.
+	var ticked syncBuilder
+	ticks := make(chan time.Time)
+	p = newProgressBarTicks(&ticked, true, 1, ticks)
+	p.start("a")
+	before := ticked.String()
+	ticks <- time.Now()
+	ticks <- time.Now() // the first tick has been drawn once the second is taken
+	if n := strings.Count(ticked.String(), "0/1 done, 1 running"); n < 2 ||
+		!strings.HasPrefix(ticked.String(), before) {
+		t.Errorf("a tick did not redraw the bar: %q", ticked.String())
+	}
+	p.finish()
+	select {
+	case ticks <- time.Now():
+		t.Error("the bar took a tick after it finished")
+	default:
+	}
+}
+
+// syncBuilder is a strings.Builder safe for concurrent use.
+type syncBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuilder) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuilder) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func TestSummaryMarkdown(t *testing.T) {
