@@ -15,7 +15,8 @@ type bridge struct {
 	e    *GoEngine
 	mu   sync.Mutex
 	cell *cellState
-	take any // the value Vars.Set is declaring
+	take any   // the value Vars.Set is declaring
+	kept []any // pointers to the values of a definition run inside a function
 }
 
 func (b *bridge) setCell(c *cellState) {
@@ -39,6 +40,7 @@ func (b *bridge) symbols() map[string]reflect.Value {
 		"Bundle":      reflect.ValueOf(bundleOf),
 		"Clear":       reflect.ValueOf(clearValue),
 		"Take":        reflect.ValueOf(b.takeValue),
+		"Keep":        reflect.ValueOf(b.keep),
 		"Tick":        reflect.ValueOf(b.e.tick),
 		"GoPanic":     reflect.ValueOf(b.goPanic),
 		"Enter":       reflect.ValueOf(b.e.enter),
@@ -151,6 +153,12 @@ func (b *bridge) goPanic(r any) {
 	}
 	_, _ = fmt.Fprintf(b.e.stderr.w, "panic in a goroutine (recovered, the kernel keeps "+
 		"running): %v\n", cleanNames(fmt.Sprint(r)))
+}
+
+func (b *bridge) keep(ptrs ...any) {
+	b.mu.Lock()
+	b.kept = ptrs
+	b.mu.Unlock()
 }
 
 func (b *bridge) takeValue() any {

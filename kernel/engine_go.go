@@ -346,7 +346,7 @@ func (e *GoEngine) run(ctx context.Context, code string, cell *cellState) Reply 
 	}()
 	var reply Reply
 	for _, c := range plan.chunks {
-		v, err := e.eval(ctx, c.src)
+		v, err := e.evalChunk(ctx, c)
 		if err != nil {
 			return Reply{Err: e.evalError(ctx, err, code, c)}
 		}
