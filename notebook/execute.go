@@ -492,8 +492,10 @@ func (r *runner) run(ctx context.Context) error {
 			if p, ok := r.places[c]; ok {
 				cerr.Index = p
 			}
-			r.markError(i)
 			err = cerr
+		}
+		if err != nil {
+			r.markError(i)
 		}
 		if werr := r.nb.WriteFile(r.out); werr != nil && err == nil {
 			err = fmt.Errorf("execute: write %s: %w", r.out, werr)
@@ -549,7 +551,15 @@ func (r *runner) cell(ctx context.Context, c *Cell) (*CellError, error) {
 		return ce, nil
 	}
 	if err != nil {
+		// The notebook says why the run stopped in this cell, as it does for a cell's error.
 		meta["status"], meta["exception"] = "failed", true
+		name, value := "DeadKernelError", "the kernel stopped running: "+err.Error()
+		if ctx.Err() != nil {
+			name, value = "RunStopped", "the run was stopped before the cell finished: "+
+				ctx.Err().Error()
+		}
+		c.Outputs = append(c.Outputs, map[string]any{"output_type": "error", "ename": name,
+			"evalue": value, "traceback": []any{name + ": " + value}})
 		return nil, fmt.Errorf("execute cell (%s): %w", firstLine(c.Source), err)
 	}
 	if res.ExecutionCount > 0 {

@@ -496,3 +496,67 @@ func TestCollector(t *testing.T) {
 		t.Errorf("clear_output left %v", second.Outputs)
 	}
 }
+
+// TestExecuteKernelDies runs a notebook on a kernel that is killed in its second cell: the run
+// fails naming that cell, and the executed notebook says the kernel died there.
+func TestExecuteKernelDies(t *testing.T) {
+	kernelEnv(t)
+	// The kernelspec's argv starts the kernel and kills it once the cell asks for it by
+	// writing the file "die" in the working directory.
+	jpath := t.TempDir()
+	spec := filepath.Join(jpath, "kernels", "dying")
+	if err := os.MkdirAll(spec, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	script := kernelBin + ` kernel "$0" & pid=$!; ` +
+		`while [ ! -e die ]; do sleep 0.05; done; kill -9 $pid; wait $pid; exit 0`
+	data, err := json.Marshal(map[string]any{"argv": []string{"/bin/sh", "-c", script,
+		"{connection_file}"}, "display_name": "dying", "language": "go"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(spec, "kernel.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("JUPYTER_PATH", jpath)
+
+	dir := t.TempDir()
+	in := filepath.Join(dir, "dies.md")
+	src := "---\nkernelspec:\n  display_name: dying\n  language: go\n  name: dying\n---\n\n" +
+		"```{code-cell} go\nimport (\n\t\"os\"\n\t\"time\"\n)\n\nx := 1\n```\n\n" +
+		"```{code-cell} go\n_ = os.WriteFile(\"die\", nil, 0o644)\ntime.Sleep(time.Minute)\n" +
+		"```\n\n" +
+		"```{code-cell} go\nx = 2\n```\n"
+	if err := os.WriteFile(in, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.ipynb")
+	res, err := Execute(testCtx(t), ExecOptions{Input: in, Output: out})
+	if err == nil || !strings.Contains(err.Error(), "os.WriteFile") {
+		t.Fatalf("error %v, want one naming the cell the kernel died in", err)
+	}
+	if res == nil {
+		t.Fatal("no result for a run that started")
+	}
+	nb, err := Read(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	died := cellBySource(t, nb, "os.WriteFile")
+	if !hasError(died, "the kernel stopped running") {
+		t.Errorf("the cell the kernel died in holds %v", died.Outputs)
+	}
+	if after := cellBySource(t, nb, "x = 2"); len(after.Outputs) != 0 {
+		t.Errorf("a cell after the death has outputs: %v", after.Outputs)
+	}
+	markers := 0
+	for _, c := range nb.Cells {
+		if c.HasTag(TagErrorMarker) {
+			markers++
+		}
+	}
+	if markers != 2 {
+		t.Errorf("%d error marker cells, want 2", markers)
+	}
+	validateWithNBFormat(t, out)
+}
