@@ -237,8 +237,8 @@ status ok or failed, results_returned: the rows its %taegis searches returned, e
 and DIR/summary.md.
 
 --tenants takes a comma-separated list, a tenant macro (@mdr, see: configure macros list) or
-all (every customer tenant the region's tenants search returns; partner and organization
-tenants are left out). --null-findings REPORT.md files a
+all: the customer tenants the macro selects, or every customer tenant of the region (partner
+and organization tenants, which hold no data of their own, are left out). --null-findings REPORT.md files a
 THREAT_HUNT investigation (LOW, AWAITING_ACTION, assigned to @customer) with that report as its
 key findings in every tenant whose run was ok and returned no rows. --resume runs again only
 the tenants that failed or have no notebook in DIR.
@@ -394,21 +394,34 @@ func resolveTenants(ctx context.Context, env *magics.Env, spec, region string) (
 	if err != nil {
 		return nil, fmt.Errorf("--tenants %s: %w", spec, err)
 	}
-	var ids []string
-	for _, rec := range res.Records {
-		// A hunt reads a customer's data; partner and organization tenants hold none of
-		// their own, so "all" means every customer tenant.
-		if spec == "all" && (rec["isPartner"] == true || rec["isOrganization"] == true) {
+	ids, skipped := customerTenants(res.Records)
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("--tenants %s: no customer tenants in region %s (%d partner "+
+			"or organization tenants matched; name tenants with --tenants T1,T2)", spec,
+			region, skipped)
+	}
+	if skipped > 0 {
+		fmt.Fprintf(os.Stderr, "--tenants %s: %d customer tenants; %d partner or "+
+			"organization tenants left out\n", spec, len(ids), skipped)
+	}
+	return ids, nil
+}
+
+// customerTenants returns the ids of the customer tenants among tenants search records, and
+// how many partner or organization tenants it left out. A hunt reads a customer's data;
+// partner and organization tenants hold none of their own (Taegis refuses searches in them),
+// so "all" and a macro mean their customer tenants.
+func customerTenants(records []map[string]any) (ids []string, skipped int) {
+	for _, rec := range records {
+		if rec["isPartner"] == true || rec["isOrganization"] == true {
+			skipped++
 			continue
 		}
 		if id, ok := rec["id"].(string); ok && id != "" {
 			ids = append(ids, id)
 		}
 	}
-	if len(ids) == 0 {
-		return nil, fmt.Errorf("--tenants %s: no tenants in region %s", spec, region)
-	}
-	return ids, nil
+	return ids, skipped
 }
 
 // macroArgs are the tenants search options that select macro m's tenants.

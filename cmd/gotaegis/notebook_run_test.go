@@ -248,3 +248,30 @@ func TestNotebookFanoutRateGate(t *testing.T) {
 		t.Errorf("the runs found nothing in region emu: %+v", runs)
 	}
 }
+
+func TestCustomerTenants(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		records []map[string]any
+		ids     []string
+		skipped int
+	}{
+		{"none", nil, nil, 0},
+		{"customers only", []map[string]any{{"id": "1"}, {"id": "2", "isPartner": false}},
+			[]string{"1", "2"}, 0},
+		{"partners and organizations left out", []map[string]any{
+			{"id": "10001", "isPartner": true}, {"id": "50001"},
+			{"id": "30001", "isOrganization": true}, {"id": "50002", "isOrganization": false}},
+			[]string{"50001", "50002"}, 2},
+		{"records without an id", []map[string]any{{"name": "x"}, {"id": ""}, {"id": "3"}},
+			[]string{"3"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ids, skipped := customerTenants(tc.records)
+			if strings.Join(ids, ",") != strings.Join(tc.ids, ",") || skipped != tc.skipped {
+				t.Errorf("customerTenants = %v, %d; want %v, %d", ids, skipped, tc.ids,
+					tc.skipped)
+			}
+		})
+	}
+}
