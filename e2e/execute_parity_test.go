@@ -1,9 +1,11 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -100,6 +102,47 @@ func TestExecuteParityWithNbconvert(t *testing.T) {
 		if len(goCells[c.id]) == 0 {
 			t.Errorf("cell %s has no outputs", c.id)
 		}
+	}
+}
+
+// TestExecuteParityOnError runs a notebook whose second cell does not compile through both
+// executors: execute stops there, nbconvert with --allow-errors goes on. Up to and including
+// the failing cell the outputs, the error's name, value and traceback among them, must agree.
+func TestExecuteParityOnError(t *testing.T) {
+	setup(t)
+	python(t, "nbconvert", "nbformat", "nbclient")
+	nbconvert := tool(t, "/usr/bin/jupyter-nbconvert", "jupyter-nbconvert")
+	src := filepath.Join(harness.root, "e2e", "testdata", "errors.ipynb")
+
+	goDir, nbcDir := t.TempDir(), t.TempDir()
+	goOut := filepath.Join(goDir, "errors.ipynb")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, harness.bin, "notebook", "execute", src, goOut)
+	cmd.Env = harness.env
+	if msg, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(msg), "cell 1") {
+		t.Fatalf("execute of a failing notebook: %v, want a failure naming cell 1:\n%s", err,
+			msg)
+	}
+	validate(t, python(t, "nbformat"), goOut)
+	run(t, 2*time.Minute, nbcDir, nbconvert, "--to", "notebook", "--execute", src,
+		"--allow-errors", "--ExecutePreprocessor.kernel_name=gotaegis",
+		"--ExecutePreprocessor.timeout=60", "--output-dir", nbcDir, "--output",
+		"errors.ipynb")
+
+	goCells := codeOutputs(t, goOut, goDir)
+	nbcCells := codeOutputs(t, filepath.Join(nbcDir, "errors.ipynb"), nbcDir)
+	for _, id := range []string{"set", "fail"} {
+		if !reflect.DeepEqual(goCells[id], nbcCells[id]) {
+			t.Errorf("cell %s: execute %q, nbconvert %q", id, goCells[id], nbcCells[id])
+		}
+	}
+	if len(goCells["fail"]) != 1 || !strings.Contains(goCells["fail"][0], "undefinedName") {
+		t.Errorf("the failing cell's outputs %q hold no error naming undefinedName",
+			goCells["fail"])
+	}
+	if len(goCells["after"]) != 0 {
+		t.Errorf("execute ran the cell after the error: %q", goCells["after"])
 	}
 }
 
