@@ -67,3 +67,52 @@ func TestTopLevelDefinitionErrors(t *testing.T) {
 		t.Errorf("undefined name: %+v", rep.Err)
 	}
 }
+
+// TestTopLevelBlocksDefiningSeveralValues runs top-level compound statements that define
+// several variables from one value, which the interpreter loses outside a function.
+func TestTopLevelBlocksDefiningSeveralValues(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	cells := []struct {
+		code, result, stdout string
+	}{
+		{"for i := 0; i < 2; i++ {\n\tx, err := strconv.Atoi(\"4\")\n\tfmt.Println(x+i, err)\n}",
+			"<no result>", "4 <nil>\n5 <nil>\n"},
+		{"total := 0\nfor _, s := range []string{\"1\", \"2\"} {\n\tn, err := strconv.Atoi(s)\n" +
+			"\tif err != nil {\n\t\tpanic(err)\n\t}\n\ttotal += n\n}\ntotal", "3", ""},
+		{"m := map[string]int{\"a\": 1}\nif v, ok := m[\"a\"]; ok {\n\tfmt.Println(\"found\", v)\n}",
+			"<no result>", "found 1\n"},
+		{"switch {\ncase true:\n\tvar a, b = strconv.Atoi(\"7\")\n\tfmt.Println(a, b)\n}",
+			"<no result>", "7 <nil>\n"},
+		// Switches and selects at the top level, whose clauses are marked with their lines.
+		{"switch x := 2; x {\ncase 1:\n\tfmt.Println(\"one\")\ncase 2:\n\tfmt.Println(\"two\")\n}",
+			"<no result>", "two\n"},
+		{"var v any = \"s\"\nswitch t := v.(type) {\ncase string:\n\tfmt.Println(\"string\", t)\n}",
+			"<no result>", "string s\n"},
+		{"ch := make(chan int, 1)\nch <- 5\nselect {\ncase n := <-ch:\n\tfmt.Println(n)\n" +
+			"default:\n\tfmt.Println(\"none\")\n}", "<no result>", "5\n"},
+	}
+	for _, c := range cells {
+		rep, rec := run(t, e, c.code)
+		if rep.Err != nil {
+			t.Fatalf("%q: %+v", c.code, rep.Err)
+		}
+		if got := plain(rep.Result); got != c.result {
+			t.Errorf("%q: result %q, want %q", c.code, got, c.result)
+		}
+		if got := rec.stream("stdout"); got != c.stdout {
+			t.Errorf("%q: stdout %q, want %q", c.code, got, c.stdout)
+		}
+	}
+	// A panic inside such a block is the cell's error, and the next cell runs.
+	rep, _ := run(t, e, "for i := 0; i < 1; i++ {\n\tn, err := strconv.Atoi(\"x\")\n"+
+		"\tif err != nil {\n\t\tpanic(err)\n\t}\n\t_ = n\n}")
+	if rep.Err == nil || !strings.Contains(rep.Err.Value, "invalid syntax") {
+		t.Fatalf("panic in a block: %+v", rep.Err)
+	}
+	if tb := strings.Join(rep.Err.Traceback, "\n"); !strings.Contains(tb, "panic(err)") {
+		t.Errorf("the traceback does not show the panicking line:\n%s", tb)
+	}
+	if rep, _ := run(t, e, "after := 1\nafter"); rep.Err != nil || plain(rep.Result) != "1" {
+		t.Errorf("the cell after the panic: %+v %s", rep.Err, plain(rep.Result))
+	}
+}

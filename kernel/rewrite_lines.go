@@ -15,7 +15,10 @@ func (p *planner) lineMarks(ps *parsedSeg) {
 	}
 	mark := func(list []ast.Stmt) {
 		for _, st := range list {
-			if _, ok := st.(*ast.EmptyStmt); ok {
+			switch st.(type) {
+			case *ast.EmptyStmt, *ast.CaseClause, *ast.CommClause:
+				// A switch's or select's block lists clauses, whose bodies are marked
+				// on their own.
 				continue
 			}
 			at := ps.offset(st.Pos())

@@ -181,6 +181,7 @@ func (s *session) planCell(src string) (*cellPlan, error) {
 			return nil, err
 		}
 		p.lineMarks(ps)
+		p.wrapBlocks(ps)
 	}
 	mode := p.rewriteLast()
 	stmtNames := p.statementNames()
