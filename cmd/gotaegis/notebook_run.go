@@ -302,6 +302,12 @@ region they call the region themselves, each request after a permit from a rate 
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "%d requests to region %s went through the "+
 				"fan-out's rate limit\n", limited.requests(), opts.Region)
+			if found := totalRows(runs); found > 0 && limited.requests() == 0 {
+				// Rows came back, so requests were made: the kernels did not honour the limit.
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: the runs returned %d rows but no "+
+					"request went through the rate limit; the kernelspec's gotaegis may "+
+					"predate it (reinstall it with: gotaegis kernelspec install)\n", found)
+			}
 			failed := 0
 			for _, r := range runs {
 				if r.Status != notebook.StatusOK {
@@ -561,4 +567,13 @@ func regionHosts(r sdk.Region) ([]string, error) {
 		return nil, fmt.Errorf("region %s has no URL", r.Name)
 	}
 	return hosts, nil
+}
+
+// totalRows is the rows all the runs' searches returned.
+func totalRows(runs []notebook.TenantRun) int {
+	n := 0
+	for _, r := range runs {
+		n += r.ResultsReturned
+	}
+	return n
 }
