@@ -9,6 +9,11 @@
 // procedure and a [Linter] checks procedures against the built-in rules and a team's own rules
 // ([LoadRules]).
 //
-// Executing notebooks, fanning them out across tenants and reporting on them build on this
-// package; they do not live in these files.
+// [Execute] runs a notebook as papermill does, on a kernel started from its kernelspec and
+// driven by the Go Jupyter client; [Fanout] runs one procedure per tenant, several at once,
+// and writes a summary; [Report] turns an executed notebook into the markdown of an
+// investigation's key findings; [CacheList] lists the %taegis results a notebook caches. The
+// runs of a fan-out share one request rate per region: a [RateProxy] in front of region
+// local's emulator, or a [RateGate] that the kernels ask before each request to another
+// region (see [RateGateEnv]).
 package notebook
