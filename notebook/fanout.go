@@ -2,6 +2,7 @@ package notebook
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,8 +41,9 @@ type FanoutOptions struct {
 	Env     []string
 	// RunTimeout bounds one tenant's whole run; zero means no limit.
 	RunTimeout time.Duration
-	// Resume keeps the tenants of an earlier summary in OutDir whose run was ok and whose
-	// notebook is still there, and runs only the others.
+	// Resume keeps the tenants of an earlier summary in OutDir whose run was ok, of the same
+	// procedure file (byte for byte), and whose notebook is still there, and runs only the
+	// others.
 	Resume bool
 	// NullFindings, if set, is called once for every tenant whose run was ok and whose %taegis
 	// results total zero rows; it returns what it filed (an investigation id), recorded in the
@@ -70,6 +72,9 @@ type TenantRun struct {
 	NullFindingsError string `json:"null_findings_error,omitempty"`
 	// Resumed is true when the line was kept from an earlier summary, not run again.
 	Resumed bool `json:"resumed,omitempty"`
+	// Procedure is the SHA-256 of the procedure file the run executed, so that a resumed
+	// fan-out runs again the tenants whose result came from another version of it.
+	Procedure string `json:"procedure_sha256,omitempty"`
 }
 
 // Fanout runs Input once per tenant, Parallel at a time, each run isolated in its own kernel:
@@ -83,9 +88,11 @@ func Fanout(ctx context.Context, opts FanoutOptions) ([]TenantRun, error) {
 	if opts.OutDir == "" {
 		return nil, errors.New("fanout: no output directory; give --out DIR")
 	}
-	if _, err := os.Stat(opts.Input); err != nil {
+	procedure, err := os.ReadFile(opts.Input)
+	if err != nil {
 		return nil, fmt.Errorf("fanout: %w", err)
 	}
+	digest := fmt.Sprintf("%x", sha256.Sum256(procedure))
 	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
 		return nil, fmt.Errorf("fanout: %w", err)
 	}
@@ -110,8 +117,9 @@ func Fanout(ctx context.Context, opts FanoutOptions) ([]TenantRun, error) {
 	var todo []int
 	for i, t := range tenants {
 		out := filepath.Join(outDir, filepath.Base(DefaultOutput(opts.Input, opts.Region, t)))
-		runs[i] = TenantRun{Tenant: t, Region: opts.Region, Notebook: out}
-		if p, ok := previous[t]; ok && p.Status == StatusOK && p.Region == opts.Region {
+		runs[i] = TenantRun{Tenant: t, Region: opts.Region, Notebook: out, Procedure: digest}
+		if p, ok := previous[t]; ok && p.Status == StatusOK && p.Region == opts.Region &&
+			p.Procedure == digest {
 			if _, err := os.Stat(out); err == nil {
 				p.Resumed = true
 				runs[i] = p

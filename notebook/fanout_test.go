@@ -148,6 +148,27 @@ func TestFanout(t *testing.T) {
 			t.Errorf("%s after resume: %s %s", r.Tenant, r.Status, r.Error)
 		}
 	}
+
+	// A changed procedure runs again for every tenant: no summary mixes two versions.
+	nb, err := Read(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb.Cells = append(nb.Cells, &Cell{ID: "added", Type: "markdown", Source: "Changed.",
+		Metadata: map[string]any{}})
+	if err := nb.WriteFile(in); err != nil {
+		t.Fatal(err)
+	}
+	runs, err = Fanout(testCtx(t), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		if r.Resumed || r.Status != StatusOK {
+			t.Errorf("%s after the procedure changed: resumed %v, %s %s", r.Tenant, r.Resumed,
+				r.Status, r.Error)
+		}
+	}
 }
 
 // BenchmarkFanout8 fans the hunt out across 8 tenants of the emulator, 8 at once: one

@@ -238,10 +238,12 @@ and DIR/summary.md.
 
 --tenants takes a comma-separated list, a tenant macro (@mdr, see: configure macros list) or
 all: the customer tenants the macro selects, or every customer tenant of the region (partner
-and organization tenants, which hold no data of their own, are left out). --null-findings REPORT.md files a
-THREAT_HUNT investigation (LOW, AWAITING_ACTION, assigned to @customer) with that report as its
-key findings in every tenant whose run was ok and returned no rows. --resume runs again only
-the tenants that failed or have no notebook in DIR.
+and organization tenants, which hold no data of their own, are left out).
+
+--null-findings REPORT.md files a THREAT_HUNT investigation (LOW, AWAITING_ACTION, assigned to
+@customer, no evidence) with that report as its key findings in every tenant whose run was ok
+and returned no rows. --resume runs again only the tenants that failed, have no notebook in
+DIR, or ran another version of IN.
 
 All runs share one request rate to the region (--rate, --burst), kept by this process: for
 region local the kernels reach one emulator through a rate-limiting proxy here; for any other
@@ -339,8 +341,8 @@ region they call the region themselves, each request after a permit from a rate 
 	fl.Float64Var(&runTimeout, "run-timeout", 0, "seconds one tenant's run may take (0: no limit)")
 	fl.StringVar(&nullPath, "null-findings", "", "file a null-findings investigation with this "+
 		"`REPORT.md` for every tenant with no results")
-	fl.BoolVar(&opts.Resume, "resume", false, "run only the tenants that failed or have no "+
-		"notebook in DIR")
+	fl.BoolVar(&opts.Resume, "resume", false, "run only the tenants that failed, have no "+
+		"notebook in DIR or ran another version of IN")
 	fl.Float64Var(&rate, "rate", 50, "requests a second to the region, shared by all runs "+
 		"(0: no limit)")
 	fl.IntVar(&burst, "burst", 50, "requests allowed at once above --rate")
