@@ -41,7 +41,7 @@ func isDefinitionLoop(err error) bool {
 
 // evalChunk evaluates a chunk, working around the interpreter's definition loop.
 func (e *GoEngine) evalChunk(ctx context.Context, c chunk) (reflect.Value, error) {
-	v, err := e.eval(ctx, c.src)
+	v, err := e.evalAt(ctx, c.src, c.line)
 	if err == nil || !isDefinitionLoop(err) {
 		return v, err
 	}

@@ -18,6 +18,12 @@ import (
 // stopped by yaegi's own cancellation after a grace period; yaegi then finishes that run in
 // the background, and the next eval waits for it.
 func (e *GoEngine) eval(ctx context.Context, src string) (v reflect.Value, err error) {
+	return e.evalAt(ctx, src, 0)
+}
+
+// evalAt is eval of code whose panics happen on cell line unless its line marks say otherwise.
+func (e *GoEngine) evalAt(ctx context.Context, src string, line int) (v reflect.Value,
+	err error) {
 	e.waitStale(ctx)
 	hard, cancelHard := context.WithCancel(context.Background())
 	defer cancelHard()
@@ -44,7 +50,7 @@ func (e *GoEngine) eval(ctx context.Context, src string) (v reflect.Value, err e
 		}
 	}()
 	e.overflow.Store(nil)
-	e.line.Store(0)
+	e.line.Store(int64(line))
 	v, err = e.interp.EvalWithContext(hard, src)
 	if so := e.overflow.Swap(nil); so != nil {
 		// The run ended with runtime.Goexit, which leaves err nil.

@@ -205,6 +205,7 @@ type parsedSeg struct {
 	prefix string
 	base   int
 	body   *ast.BlockStmt // statements, for a statement segment
+	line   int            // the cell line of its only statement, when it has no line marks
 }
 
 // offset converts a position in the segment's tree to an offset in the cell.

@@ -89,6 +89,7 @@ type chunk struct {
 	hasRange bool // holds a range statement whose operand the planner could not classify
 	cell     string
 	spans    spanMap
+	line     int // the cell line a panic without line marks happened on (0: the marks say)
 	// callee is the function or method value a resultValue chunk's last call calls, as an
 	// expression without side effects ("wg.Wait"), or "" when it has none.
 	callee string
@@ -190,7 +191,8 @@ func (s *session) planCell(src string) (*cellPlan, error) {
 		if ps.kind == segImport {
 			continue
 		}
-		c := chunk{decl: ps.kind == segDecl, hasRange: unclassified[ps], cell: src}
+		c := chunk{decl: ps.kind == segDecl, hasRange: unclassified[ps], cell: src,
+			line: ps.line}
 		var text string
 		text, c.spans = applyEditsMapped(blankOutside(src, ps.start, ps.end), p.editsIn(ps))
 		c.src = "\n" + text

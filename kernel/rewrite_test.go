@@ -80,7 +80,10 @@ func TestPlanRewrites(t *testing.T) {
 			[]string{"for _, v_gtv1 := range xs {", "v := v_gtv1;"}, nil},
 		{"last expression wrapped", "x := 1\nx", []string{"_gotaegisShow(x)"}, nil},
 		{"print call not wrapped", "fmt.Println(1)",
-			[]string{"\n_gotaegis.Line(1); fmt.Println(1)"}, []string{"fmt"}},
+			[]string{"\nfmt.Println(1)"}, []string{"fmt"}},
+		{"two statements marked", "x := 1\nfmt.Println(x)",
+			[]string{"_gotaegis.Line(1); x := 1", "_gotaegis.Line(2); fmt.Println(x)"},
+			[]string{"fmt"}},
 		{"auto import", "strings.ToUpper(\"a\")", nil, []string{"strings"}},
 		{"declared name is no package", "strings := []string{}\n_ = strings", nil, nil},
 		{"magic in loop", "for _, tn := range ts {\n\t%taegis alerts $tn\n}",
@@ -91,7 +94,7 @@ func TestPlanRewrites(t *testing.T) {
 			[]string{`_gotaegis.Magic("%taegis a $tn")`}, nil},
 		{"magic last", "%taegis alerts", []string{`_gotaegis.MagicResult("%taegis alerts")`}, nil},
 		{"shell line", "!echo hi", []string{`_gotaegis.MagicResult("!echo hi")`}, nil},
-		{"go statement", "go f(x, 1)", []string{"_gtg1_0 := x; _gotaegis.Line(1); " +
+		{"go statement", "go f(x, 1)", []string{"_gtg1_0 := x; " +
 			"go func() { defer func() { " +
 			"_gotaegis.GoPanic(recover()) }(); f(_gtg1_0, 1) }()"}, nil},
 		{"display show", "display.Show(v)", []string{"_gotaegisDisplayShow(v)"}, nil},
