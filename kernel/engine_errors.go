@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -21,6 +22,11 @@ var renamed = regexp.MustCompile(`\b([A-Za-z_][A-Za-z0-9_]*?)_gt[vn]?\d+\b`)
 // partialPkg matches a missing member of the standard packages yaegi v0.16.1 provides only in
 // part, as interpreted source.
 var partialPkg = regexp.MustCompile(`undefined selector: (slices|maps)\.`)
+
+// genericInference matches the interpreter's error on a function argument whose type it
+// inferred from the wrong type parameter, as for Map(xs, func(int) string {...}) with
+// func Map[T, U any](xs []T, f func(T) U) []U.
+var genericInference = regexp.MustCompile(`cannot use type func\(.*\) .* as type func\(`)
 
 func cleanNames(s string) string { return renamed.ReplaceAllString(s, "$1") }
 
@@ -95,6 +101,10 @@ func (e *GoEngine) evalError(ctx context.Context, err error, code string, c chun
 		msg += "; this kernel's Go interpreter has only part of package " + m[1] +
 			" (no sorting and no iterators): use sort.Slice, sort.Ints or sort.Strings, and " +
 			"loop over maps with for k, v := range m"
+	}
+	if genericInference.MatchString(msg) {
+		msg += "; if this calls a generic function, the interpreter may have inferred its " +
+			"type arguments wrongly: give them explicitly, as in Map[int, string](xs, f)"
 	}
 	tb := []string{"CompileError: " + msg}
 	return &Error{Name: "CompileError", Value: msg, Traceback: append(tb,
@@ -196,4 +206,69 @@ func mapPanicLines(held []string, at int) []string {
 		out = append(out, fmt.Sprintf("  at line %d in the cell", at))
 	}
 	return out
+}
+
+// errorType is the reflect type of the error interface.
+var errorType = reflect.TypeOf((*error)(nil)).Elem()
+
+// errorsAs is errors.As as cells see it. A type a cell declares has no methods the host can
+// see, so the standard errors.As panics on a pointer to it ("*target must be interface or
+// implement error"); such a target is matched against the values the interpreter wrapped
+// when they became errors. Other targets go to the standard errors.As.
+//
+// Limitation: two types the cells declare with the same fields look alike to the host, so a
+// target of one also matches a value of the other.
+func errorsAs(err error, target any) bool {
+	if target == nil {
+		panic("errors: target cannot be nil")
+	}
+	tv := reflect.ValueOf(target)
+	if tv.Kind() != reflect.Pointer || tv.IsNil() {
+		panic("errors: target must be a non-nil pointer")
+	}
+	want := tv.Type().Elem()
+	if want.Kind() == reflect.Interface || want.Implements(errorType) {
+		return errors.As(err, target)
+	}
+	return asInterpreted(err, tv.Elem(), want)
+}
+
+// asInterpreted walks err's tree as errors.As does, setting dst to the first interpreted
+// value of type want.
+func asInterpreted(err error, dst reflect.Value, want reflect.Type) bool {
+	for err != nil {
+		if v, ok := interpretedError(err); ok && v.Type().AssignableTo(want) {
+			dst.Set(v)
+			return true
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if asInterpreted(e, dst, want) {
+					return true
+				}
+			}
+			return false
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// interpretedError returns the value of an interpreted type inside err, the wrapper the
+// interpreter gives such a value where it becomes an error: a struct whose first field,
+// IValue, holds it.
+func interpretedError(err error) (reflect.Value, bool) {
+	v := reflect.ValueOf(err)
+	if v.Kind() != reflect.Struct || v.NumField() == 0 || v.Type().Field(0).Name != "IValue" {
+		return reflect.Value{}, false
+	}
+	inner := v.Field(0)
+	for inner.Kind() == reflect.Interface && !inner.IsNil() {
+		inner = inner.Elem()
+	}
+	return inner, inner.IsValid() && inner.Kind() != reflect.Interface
 }

@@ -135,6 +135,7 @@ func (e *GoEngine) load() error {
 			"Stdin": stdinVar.Elem(),
 		},
 		"time/time":                       {"Sleep": reflect.ValueOf(e.sleep)},
+		"errors/errors":                   {"As": reflect.ValueOf(errorsAs)},
 		"gotaegis/kernel/display/display": e.displaySymbols(),
 		bridgePath + "/" + bridgePkg:      e.bridge.symbols(),
 	}

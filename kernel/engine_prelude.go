@@ -33,6 +33,13 @@ func max[_gotaegisT _gotaegisOrdered](x _gotaegisT, ys ..._gotaegisT) _gotaegisT
 
 func clear(x any) { _gotaegis.Clear(x) }
 
+// _gotaegisAsError hands v to the host as an error whose Error method the host can call; the
+// planner passes the %w arguments of fmt.Errorf through it.
+func _gotaegisAsError[_gotaegisT error](v _gotaegisT) error {
+	var e error = v
+	return e
+}
+
 // The helpers are generic because the interpreter loses the methods of interpreted types when
 // such a value is passed as a parameter of type any, and they recover because its type
 // switches may pick a case whose method the value lacks.

@@ -59,6 +59,8 @@ func (p *planner) rewriteNodes(ps *parsedSeg, unclassified map[*parsedSeg]bool) 
 			}
 		case *ast.GoStmt:
 			p.goRecover(ps, n)
+		case *ast.DeferStmt:
+			p.deferArgs(ps, n)
 		case *ast.FuncDecl:
 			p.depthGuard(ps, funcName(n), n.Body)
 		case *ast.FuncLit:
@@ -68,6 +70,7 @@ func (p *planner) rewriteNodes(ps *parsedSeg, unclassified map[*parsedSeg]bool) 
 			p.minMaxConstants(ps, n)
 			p.magicLocals(ps, n)
 			p.displayCall(ps, n)
+			p.errorfWraps(ps, n)
 		}
 		return true
 	})
