@@ -163,6 +163,9 @@ func joinText(xs []ast.Expr, text func(ast.Node) string) string {
 // defineThroughHost evaluates a definition's values inside a function, once, and declares
 // its variables with the values' static types.
 func (e *GoEngine) defineThroughHost(ctx context.Context, st topStatement) error {
+	if types, ok := e.sourceTypes(st); ok {
+		return e.defineBySource(ctx, st, types)
+	}
 	temps := make([]string, len(st.names))
 	ptrs := make([]string, len(st.names))
 	for i := range st.names {
@@ -222,4 +225,126 @@ func (e *GoEngine) declareGlobal(name string, v reflect.Value) error {
 		return fmt.Errorf("declare %s: %w", name, err)
 	}
 	return nil
+}
+
+// sourceTypes returns the static types of a definition's variables when its source gives
+// them and the host could not name them: a type assertion `v, ok := x.(T)` and a call of a
+// generic function the cells declare with explicit type arguments, `s := NewSet[string]()`.
+// Such values have types the cells declare, which reach the host without their names.
+func (e *GoEngine) sourceTypes(st topStatement) ([]string, bool) {
+	if len(st.names) == 0 || len(st.names) > 2 || st.typ != "" {
+		return nil, false
+	}
+	x, err := parser.ParseExpr(st.values)
+	if err != nil {
+		return nil, false
+	}
+	switch x := x.(type) {
+	case *ast.TypeAssertExpr:
+		if x.Type == nil {
+			return nil, false
+		}
+		t := st.values[x.Type.Pos()-1 : x.Type.End()-1]
+		if len(st.names) == 2 {
+			return []string{t, "bool"}, true
+		}
+		return []string{t}, true
+	case *ast.CallExpr:
+		if len(st.names) != 1 {
+			return nil, false
+		}
+		var fn ast.Expr
+		var args []ast.Expr
+		switch f := x.Fun.(type) {
+		case *ast.IndexExpr:
+			fn, args = f.X, []ast.Expr{f.Index}
+		case *ast.IndexListExpr:
+			fn, args = f.X, f.Indices
+		default:
+			return nil, false
+		}
+		id, ok := fn.(*ast.Ident)
+		if !ok {
+			return nil, false
+		}
+		texts := make([]string, len(args))
+		for i, a := range args {
+			texts[i] = st.values[a.Pos()-1 : a.End()-1]
+		}
+		e.mu.Lock()
+		t, ok := e.sess.genericResult(id.Name, texts)
+		e.mu.Unlock()
+		return []string{t}, ok
+	}
+	return nil, false
+}
+
+// genericResult returns the result type of the generic function name, declared by a cell,
+// instantiated with the type arguments args; false unless it has one result and takes
+// exactly those type arguments.
+func (s *session) genericResult(name string, args []string) (string, bool) {
+	g := s.globals[name]
+	if g == nil || g.kind != token.FUNC || g.results != 1 {
+		return "", false
+	}
+	const prefix = "package p\n"
+	f, err := parser.ParseFile(token.NewFileSet(), "", prefix+g.sig, 0)
+	if err != nil || len(f.Decls) != 1 {
+		return "", false
+	}
+	d, ok := f.Decls[0].(*ast.FuncDecl)
+	if !ok || d.Type.TypeParams == nil || d.Type.Results == nil {
+		return "", false
+	}
+	params := map[string]string{}
+	for _, field := range d.Type.TypeParams.List {
+		for _, n := range field.Names {
+			params[n.Name] = ""
+			if len(params) <= len(args) {
+				params[n.Name] = args[len(params)-1]
+			}
+		}
+	}
+	if len(params) != len(args) {
+		return "", false
+	}
+	res := d.Type.Results.List[0].Type
+	src := prefix + g.sig
+	var b strings.Builder
+	at := int(res.Pos()) - 1
+	ast.Inspect(res, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		to, isParam := params[id.Name]
+		if !isParam {
+			if to, ok = s.renames[id.Name]; !ok {
+				return true
+			}
+		}
+		b.WriteString(src[at : id.Pos()-1])
+		b.WriteString(to)
+		at = int(id.End()) - 1
+		return true
+	})
+	b.WriteString(src[at : res.End()-1])
+	return b.String(), true
+}
+
+// defineBySource declares a definition's variables with the types its source gives, then
+// assigns them its values: `var v T; var ok bool; v, ok = x.(T)`. At the top of a cell the
+// interpreter runs such an assignment where it fails the definition.
+func (e *GoEngine) defineBySource(ctx context.Context, st topStatement, types []string) error {
+	var b strings.Builder
+	lead := st.src[:len(st.src)-len(strings.TrimLeft(st.src, " \t\n"))]
+	fmt.Fprintf(&b, "%s%s.Line(%d); ", lead, bridgePkg, st.line)
+	for i, name := range st.names {
+		if name != "_" {
+			fmt.Fprintf(&b, "var %s %s; ", name, types[i])
+		}
+	}
+	fmt.Fprintf(&b, "%s = %s", strings.Join(st.names, ", "), st.values)
+	_, err := e.eval(ctx, b.String())
+	return err
 }

@@ -116,3 +116,28 @@ func TestTopLevelBlocksDefiningSeveralValues(t *testing.T) {
 		t.Errorf("the cell after the panic: %+v %s", rep.Err, plain(rep.Result))
 	}
 }
+
+// TestTopLevelDefinitionsOfDeclaredTypes: definitions whose values have types the cells
+// declare, which reach the host without their names, get the types their source gives.
+func TestTopLevelDefinitionsOfDeclaredTypes(t *testing.T) {
+	e := newTestEngine(t, EngineOptions{})
+	cells := []corpusCell{
+		out("type Set[T comparable] struct{ m map[T]bool }\n"+
+			"func NewSet[T comparable]() *Set[T] { return &Set[T]{m: map[T]bool{}} }\n"+
+			"func (s *Set[T]) Add(v T) { s.m[v] = true }\n"+
+			"func (s *Set[T]) Len() int { return len(s.m) }\n"+
+			"type Hit struct{ Host string }", ""),
+		ok("ips := NewSet[string]()\nips.Add(\"a\")\nips.Add(\"b\")\nips.Len()", "2", ""),
+		ok("var more = NewSet[int]()\nmore.Add(1)\nmore.Len()", "1", ""),
+		ok("var v any = Hit{Host: \"h\"}\nh, isHit := v.(Hit)\nfmt.Sprintf(\"%v %s\", isHit, h.Host)",
+			"true h", ""),
+		ok("_, isPtr := v.(*Hit)\nisPtr", "false", ""),
+		ok("h2 := v.(Hit)\nh2.Host", "h", ""),
+		// A later cell redefines the type; the definitions use the newest one.
+		out("type Hit struct {\n\tHost string\n\tN    int\n}", ""),
+		ok("var w any = Hit{Host: \"x\", N: 2}\nh, isHit := w.(Hit)\nfmt.Sprint(h.N, isHit)",
+			"2 true", ""),
+		{code: "var bad any = 1\nh3 := bad.(Hit)", errName: "panic", errHas: "interface"},
+	}
+	runCorpusCells(t, e, cells)
+}
