@@ -264,6 +264,16 @@ var corpus = []corpusCase{
 		ok("nums := []int{4, 5}\nsumAll(\"t=\", nums...)", "t=9", ""),
 		ok(`upper := strings.ToUpper`+"\nupper(\"x\")", "X", ""),
 	}},
+	{"interfaces declared in a cell", []corpusCell{
+		out("type Shape interface{ Area() float64 }\ntype Sq struct{ S float64 }\n"+
+			"func (s Sq) Area() float64 { return s.S * s.S }\ntype Circ struct{ R float64 }\n"+
+			"func (c *Circ) Area() float64 { return 3 * c.R * c.R }", ""),
+		ok("shapes := []Shape{Sq{2}, &Circ{1}}\ntot := 0.0\nfor _, s := range shapes {\n"+
+			"\ttot += s.Area()\n}\ntot", "7", ""),
+		out("var sh Shape = Sq{3}\nsq, isSq := sh.(Sq)\nfmt.Println(sq.S, isSq)", "3 true\n"),
+		ok("var sb strings.Builder\nfor i := 0; i < 3; i++ {\n\tfmt.Fprintf(&sb, \"%d,\", i)\n}\n"+
+			"sb.String()", "0,1,2,", ""),
+	}},
 	{"last expression values", []corpusCell{
 		ok(`time.Duration(1500) * time.Millisecond`, "1.5s", ""),
 		ok(`net.ParseIP("10.0.0.1").IsPrivate()`, "true", ""),
