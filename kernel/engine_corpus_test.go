@@ -274,6 +274,50 @@ var corpus = []corpusCase{
 		ok("var sb strings.Builder\nfor i := 0; i < 3; i++ {\n\tfmt.Fprintf(&sb, \"%d,\", i)\n}\n"+
 			"sb.String()", "0,1,2,", ""),
 	}},
+	{"Stringer and sort.Interface types declared in a cell", []corpusCell{
+		out("type Level int\nconst (\n\tLow Level = iota\n\tHigh\n)\n"+
+			"func (l Level) String() string { return [...]string{\"low\", \"high\"}[l] }\n"+
+			"type Host struct{ Name string }\n"+
+			"func (h Host) String() string { return \"host:\" + h.Name }\n"+
+			"type row struct {\n\tN string\n\tS int\n}\ntype ByS []row\n"+
+			"func (b ByS) Len() int { return len(b) }\n"+
+			"func (b ByS) Less(i, j int) bool { return b[i].S < b[j].S }\n"+
+			"func (b ByS) Swap(i, j int) { b[i], b[j] = b[j], b[i] }", ""),
+		ok("fmt.Println(High, Host{\"a\"})\nfmt.Printf(\"%v %s %+v\\n\", High, Host{\"b\"}, "+
+			"&Host{\"p\"})\nfmt.Sprint(Host{\"c\"})", "host:c", "high host:a\nhigh host:b host:p\n"),
+		ok("rs := []row{{\"a\", 3}, {\"b\", 1}}\nsort.Sort(ByS(rs))\nrs", "[{b 1} {a 3}]", ""),
+		ok("type Counter map[string]int\nfunc (c Counter) Inc(k string) { c[k]++ }\n"+
+			"cn := Counter{}\ncn.Inc(\"a\")\ncn.Inc(\"a\")\ncn[\"a\"]", "2", ""),
+	}},
+	{"more of the standard library", []corpusCell{
+		ok("_, cidr, err := net.ParseCIDR(\"10.0.0.0/8\")\nfmt.Println(err)\n"+
+			"cidr.Contains(net.ParseIP(\"10.1.2.3\"))", "true", "<nil>\n"),
+		ok("sc := bufio.NewScanner(strings.NewReader(\"l1\\nl2\\n\"))\nn := 0\n"+
+			"for sc.Scan() {\n\tn++\n\tfmt.Println(sc.Text())\n}\nn", "2", "l1\nl2\n"),
+		ok("var hv struct {\n\tA int `json:\"a\"`\n}\n"+
+			"err = json.NewDecoder(strings.NewReader(`{\"a\": 4}`)).Decode(&hv)\nhv.A", "4", ""),
+		ok("r := csv.NewReader(strings.NewReader(\"a,b\\n1,2\\n\"))\nall, err := r.ReadAll()\n"+
+			"fmt.Println(len(all), err)\nall[1][0]", "1", "2 <nil>\n"),
+		ok("var x, y int\nfmt.Sscanf(\"3 4\", \"%d %d\", &x, &y)\nx * y", "12", ""),
+		ok("time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC).Unix()", "1704164645", ""),
+		ok("time.Unix(1704164645, 0).UTC().Format(time.RFC3339)", "2024-01-02T03:04:05Z", ""),
+		ok("ctx, cancel := context.WithTimeout(context.Background(), time.Second)\n"+
+			"defer cancel()\nctx.Err() == nil", "true", ""),
+		ok("slices.Contains([]string{\"a\"}, \"a\") && slices.Index([]int{4, 5}, 5) == 1",
+			"true", ""),
+		ok("type key struct{ H, U string }\nseen := map[key]int{}\nseen[key{\"h\", \"u\"}]++\n"+
+			"seen[key{\"h\", \"u\"}]++\nseen[key{\"h\", \"u\"}]", "2", ""),
+	}},
+	{"recursion and generic constraints", []corpusCell{
+		ok("var fib func(int) int\nfib = func(n int) int {\n\tif n < 2 {\n\t\treturn n\n\t}\n"+
+			"\treturn fib(n-1) + fib(n-2)\n}\nfib(10)", "55", ""),
+		ok("func Sum[T int | float64](xs []T) T {\n\tvar t T\n\tfor _, x := range xs {\n"+
+			"\t\tt += x\n\t}\n\treturn t\n}\nSum([]float64{1.5, 2})", "3.5", ""),
+		ok("recs := []struct {\n\tHost string\n\tSev  int\n}{{\"a\", 1}, {\"b\", 5}}\n"+
+			"for _, r := range recs {\n\tswitch {\n\tcase r.Sev > 3:\n"+
+			"\t\tfmt.Println(\"high\", r.Host)\n\tdefault:\n\t\tfmt.Println(\"low\", r.Host)\n"+
+			"\t}\n}\nlen(recs)", "2", "low a\nhigh b\n"),
+	}},
 	{"last expression values", []corpusCell{
 		ok(`time.Duration(1500) * time.Millisecond`, "1.5s", ""),
 		ok(`net.ParseIP("10.0.0.1").IsPrivate()`, "true", ""),
