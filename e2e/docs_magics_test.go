@@ -84,6 +84,7 @@ var docsMagics = map[string]struct {
 	"alerts-severity":          {"alerts search", 1},
 	"alerts-recent":            {"alerts search", 5},
 	"alerts-aggregate":         {"alerts search", 1},
+	"alerts-history":           {"alerts history", 1},
 	"alerts-third-party":       {"alerts search", 0},
 	"events-search":            {"events search", 5},
 	"events-cell":              {"events search", 1},

@@ -22,7 +22,8 @@ const callerName = "gotaegis"
 const defaultAlertLimit = 10000
 
 func (t *tree) alertsGroup() *cobra.Command {
-	return group("alerts", "Search Taegis alerts with CQL", t.alertsSearch())
+	return group("alerts", "Search Taegis alerts with CQL and read their history",
+		t.alertsSearch(), t.alertsHistory())
 }
 
 // searchOptions are the options alerts search and events search share.

@@ -18,6 +18,8 @@ func TestComplete(t *testing.T) {
 	}{
 		{"group", "%taegis al", []string{"alerts"}, nil, "al"},
 		{"command", "%taegis alerts s", []string{"search"}, nil, "s"},
+		{"history command", "%taegis alerts h", []string{"history"}, nil, "h"},
+		{"history option", "%taegis alerts history --i", []string{"--id"}, nil, "--i"},
 		{"groups after space", "%taegis ", []string{"alerts", "events"}, nil, ""},
 		{"command option", "%taegis alerts search --li", []string{"--limit"}, nil, "--li"},
 		{"magic option", "%taegis alerts search --as", []string{"--assign"}, nil, "--as"},

@@ -104,8 +104,10 @@ func TestSuggestions(t *testing.T) {
 		{[]string{"alerts", "serch"}, "did you mean search?"},
 		{[]string{"investigations", "evidence", "stgae"}, "did you mean stage?"},
 		// An unknown command with options is named, not its first option.
-		{[]string{"alerts", "history", "--id", "x"},
-			`unknown command "history" for "taegis alerts"; its commands: search`},
+		{[]string{"alerts", "histroy", "--id", "x"},
+			`unknown command "histroy" for "taegis alerts"; did you mean history?`},
+		{[]string{"alerts", "zzzzzz", "--id", "x"},
+			`unknown command "zzzzzz" for "taegis alerts"; its commands: history, search`},
 		{[]string{"rules", "supression", "--kind", "all"}, "did you mean suppression?"},
 		{[]string{"alrts", "search", "--cell", "x"}, `unknown command "alrts" for "taegis"`},
 	}

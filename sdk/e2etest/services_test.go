@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"gotaegis/sdk/alertshistory"
 	"gotaegis/sdk/assets2"
 	"gotaegis/sdk/audits"
 	"gotaegis/sdk/clients"
@@ -32,6 +33,11 @@ func TestEveryService(t *testing.T) {
 		service string
 		call    func() (bool, error)
 	}{
+		{"alertshistory", func() (bool, error) {
+			r, err := alertshistory.New(c).AlertHistoryByID(ctx, alertID)
+			return err == nil && len(r) > 0 && r[0].GetType() ==
+				alertshistory.AlertOperationTypeCreate && r[0].GetAlert().GetID() == alertID, err
+		}},
 		{"assets2", func() (bool, error) {
 			r, err := assets2.New(c).AssetsV2(ctx, assets2.AssetsV2Args{First: ptr(2)})
 			return err == nil && len(r.Assets) == 2 && r.GetPageInfo().GetHasNextPage(), err

@@ -53,6 +53,11 @@ func (r *Resolver) updateResolution(ctx context.Context, in *UpdateResolutionReq
 		if err := r.st.Save(ctx, kindResolution, str(rec, "tenant_id"), id, x); err != nil {
 			return nil, err
 		}
+		err := r.recordChange(ctx, str(rec, "tenant_id"), alertChange{Alert: id,
+			Type: string(AlertOperationTypeResolve), Status: x.Status, Reason: x.Reason})
+		if err != nil {
+			return nil, err
+		}
 	}
 	return &UpdateResolutionResponse{ResolutionStatus: ptr(ResponseStatusSuccess),
 		Reason: ptr("resolved " + itoa(len(in.AlertIds)) + " alerts")}, nil
@@ -73,6 +78,19 @@ func (r *Resolver) updateAlertInvestigation(ctx context.Context,
 		}
 	} else if _, err := r.addEvidence(ctx, *add); err != nil {
 		return nil, err
+	}
+	typ := AlertOperationTypeInvestigate
+	if in.Operation != nil && *in.Operation == InvestigationOperationDelete {
+		typ = AlertOperationTypeUpdate
+	}
+	for _, id := range in.Alerts {
+		if rec, ok := r.st.Alert(id); ok {
+			err := r.recordChange(ctx, str(rec, "tenant_id"), alertChange{Alert: id,
+				Type: string(typ), Investigation: *in.InvestigationID})
+			if err != nil {
+				return nil, err
+			}
+		}
 	}
 	return &UpdateInvestigationResponse{InvestigationStatus: ptr(ResponseStatusSuccess)}, nil
 }

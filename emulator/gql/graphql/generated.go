@@ -73,6 +73,7 @@ type QueryResolver interface {
 	AlertsServiceRetrieveAlertsByEntity(ctx context.Context, in *GetByIDRequestInput) (*AlertsResponse, error)
 	AlertsServiceAggregateAlertsBySeverity(ctx context.Context, in *AggregateAlertsBySeverityInputInput) (*AlertsAggregateResponse, error)
 	AlertsCountByTenant(ctx context.Context, in AlertsCountByTenantInput) (*AlertsCountByTenantResponse, error)
+	AlertHistoryByID(ctx context.Context, id string) ([]*AlertChangeRecord, error)
 	AssetsV2(ctx context.Context, first *int, last *int, after *string, before *string, filter *AssetFilter, orderBy *AssetSearchOrderByInputV2) (*AssetsV2, error)
 	AssetV2(ctx context.Context, id string) (*AssetV2, error)
 	NetworkInfoByHostID(ctx context.Context, hostID string) ([]*NetworkInfo, error)
@@ -913,6 +914,133 @@ enum AlertsSeverity {
   MEDIUM
   HIGH
   CRITICAL
+}
+`, BuiltIn: false},
+	{Name: "../../../schema/graphql/alerts_history.graphql", Input: `# service: alertshistory
+# Alert history: every recorded version of one alert, from its creation through each change
+# to its resolution, severity or investigations, oldest first.
+
+extend type Query {
+  """
+  Returns every recorded version of the alert with the given id, ordered by the time of the
+  change. An id the caller's tenant cannot see is an error that says it was not found.
+  """
+  alertHistoryByID(id: ID!): [AlertChangeRecord]
+}
+
+"""
+One recorded version of an alert: what kind of change made it, when, and the alert as it
+stood right after.
+"""
+type AlertChangeRecord {
+  "The id of this version."
+  id: ID
+  "When the change was made."
+  time: Timestamp
+  "What kind of change it was."
+  type: AlertOperationType
+  "The alert as it was right after the change."
+  alert: AlertSnapshot
+}
+
+"""
+The kinds of change an alert's history records.
+"""
+enum AlertOperationType {
+  UNKNOWN
+  CREATE
+  UPDATE
+  DELETE
+  RESOLVE
+  INVESTIGATE
+}
+
+"""
+An alert as one version of its history holds it.
+"""
+type AlertSnapshot {
+  "The alert id, e.g. alert://priv:event-filter:12345:1700000000000:<uuid>."
+  id: ID
+  group_key: [String]
+  "MITRE ATT&CK technique ids, e.g. T1059.001."
+  attack_technique_ids: [String]
+  tenant_id: String @deprecated(reason: "Use tenant { id }.")
+  parent_tenant_id: String
+  suppressed: Boolean
+  "The reason given when the alert was resolved."
+  resolution_reason: String
+  tags: [String]
+  sensor_types: [String]
+  threat_score: Float
+  threat_score_v2: Float
+  observation: Boolean
+  metadata: AlertSnapshotMetadata
+  visibility: Visibility
+  tenant: TenantV4
+  suppression_rules: [AlertRuleReference]
+  alerting_rules: [AlertRuleReference]
+  "The resolution status in this version."
+  status: AlertHistoryResolutionStatus
+  resolution_history: [ResolutionMetadataHistory]
+  severity_history: [SeverityUpdate]
+  entities: EntityRelationships
+  key_entities: [EntityMetadata]
+  event_ids: [AuxiliaryEvent]
+  investigation_ids: [Investigation]
+  priority: AlertPriority
+  events_metadata: AlertEventMetadata
+}
+
+"""
+The descriptive part of an alert version.
+"""
+type AlertSnapshotMetadata {
+  "From 0 (informational) to 1 (critical)."
+  severity: Float
+  "From 0 to 1: how sure the detector is."
+  confidence: Float
+  title: String
+  full_title: String
+  description: String
+  creator: Creator
+  engine: Engine
+  severity_updated_at: Timestamp
+  began_at: Timestamp
+  ended_at: Timestamp
+  created_at: Timestamp
+  inserted_at: Timestamp
+  updated_at: Timestamp
+  first_seen_at: Timestamp
+  first_investigated_at: Timestamp
+  first_resolved_at: Timestamp
+  origin: Origin
+}
+
+"""
+One resolution recorded in an alert version.
+"""
+type ResolutionMetadataHistory {
+  id: String
+  user_id: String
+  reason: String
+  num_alerts_affected: Int
+  timestamp: Timestamp
+  status: AlertHistoryResolutionStatus
+}
+
+"""
+The resolution statuses the history service records. It has fewer values than the alerts
+service's ResolutionStatus: a value it does not list (such as AUTO_CLOSE) is passed through
+as it was recorded.
+"""
+enum AlertHistoryResolutionStatus {
+  OPEN
+  TRUE_POSITIVE_BENIGN
+  TRUE_POSITIVE_MALICIOUS
+  FALSE_POSITIVE
+  NOT_ACTIONABLE
+  OTHER
+  SUPPRESSED
 }
 `, BuiltIn: false},
 	{Name: "../../../schema/graphql/assets2.graphql", Input: `# service: assets2
@@ -2803,6 +2931,20 @@ func (ec *executionContext) childFields_Alert2(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Alert2", field.Name)
 }
 
+func (ec *executionContext) childFields_AlertChangeRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AlertChangeRecord_id(ctx, field)
+	case "time":
+		return ec.fieldContext_AlertChangeRecord_time(ctx, field)
+	case "type":
+		return ec.fieldContext_AlertChangeRecord_type(ctx, field)
+	case "alert":
+		return ec.fieldContext_AlertChangeRecord_alert(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AlertChangeRecord", field.Name)
+}
+
 func (ec *executionContext) childFields_AlertEventMetadata(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "first_event_id":
@@ -2885,6 +3027,104 @@ func (ec *executionContext) childFields_AlertRuleReference(ctx context.Context, 
 		return ec.fieldContext_AlertRuleReference_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AlertRuleReference", field.Name)
+}
+
+func (ec *executionContext) childFields_AlertSnapshot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AlertSnapshot_id(ctx, field)
+	case "group_key":
+		return ec.fieldContext_AlertSnapshot_group_key(ctx, field)
+	case "attack_technique_ids":
+		return ec.fieldContext_AlertSnapshot_attack_technique_ids(ctx, field)
+	case "tenant_id":
+		return ec.fieldContext_AlertSnapshot_tenant_id(ctx, field)
+	case "parent_tenant_id":
+		return ec.fieldContext_AlertSnapshot_parent_tenant_id(ctx, field)
+	case "suppressed":
+		return ec.fieldContext_AlertSnapshot_suppressed(ctx, field)
+	case "resolution_reason":
+		return ec.fieldContext_AlertSnapshot_resolution_reason(ctx, field)
+	case "tags":
+		return ec.fieldContext_AlertSnapshot_tags(ctx, field)
+	case "sensor_types":
+		return ec.fieldContext_AlertSnapshot_sensor_types(ctx, field)
+	case "threat_score":
+		return ec.fieldContext_AlertSnapshot_threat_score(ctx, field)
+	case "threat_score_v2":
+		return ec.fieldContext_AlertSnapshot_threat_score_v2(ctx, field)
+	case "observation":
+		return ec.fieldContext_AlertSnapshot_observation(ctx, field)
+	case "metadata":
+		return ec.fieldContext_AlertSnapshot_metadata(ctx, field)
+	case "visibility":
+		return ec.fieldContext_AlertSnapshot_visibility(ctx, field)
+	case "tenant":
+		return ec.fieldContext_AlertSnapshot_tenant(ctx, field)
+	case "suppression_rules":
+		return ec.fieldContext_AlertSnapshot_suppression_rules(ctx, field)
+	case "alerting_rules":
+		return ec.fieldContext_AlertSnapshot_alerting_rules(ctx, field)
+	case "status":
+		return ec.fieldContext_AlertSnapshot_status(ctx, field)
+	case "resolution_history":
+		return ec.fieldContext_AlertSnapshot_resolution_history(ctx, field)
+	case "severity_history":
+		return ec.fieldContext_AlertSnapshot_severity_history(ctx, field)
+	case "entities":
+		return ec.fieldContext_AlertSnapshot_entities(ctx, field)
+	case "key_entities":
+		return ec.fieldContext_AlertSnapshot_key_entities(ctx, field)
+	case "event_ids":
+		return ec.fieldContext_AlertSnapshot_event_ids(ctx, field)
+	case "investigation_ids":
+		return ec.fieldContext_AlertSnapshot_investigation_ids(ctx, field)
+	case "priority":
+		return ec.fieldContext_AlertSnapshot_priority(ctx, field)
+	case "events_metadata":
+		return ec.fieldContext_AlertSnapshot_events_metadata(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AlertSnapshot", field.Name)
+}
+
+func (ec *executionContext) childFields_AlertSnapshotMetadata(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "severity":
+		return ec.fieldContext_AlertSnapshotMetadata_severity(ctx, field)
+	case "confidence":
+		return ec.fieldContext_AlertSnapshotMetadata_confidence(ctx, field)
+	case "title":
+		return ec.fieldContext_AlertSnapshotMetadata_title(ctx, field)
+	case "full_title":
+		return ec.fieldContext_AlertSnapshotMetadata_full_title(ctx, field)
+	case "description":
+		return ec.fieldContext_AlertSnapshotMetadata_description(ctx, field)
+	case "creator":
+		return ec.fieldContext_AlertSnapshotMetadata_creator(ctx, field)
+	case "engine":
+		return ec.fieldContext_AlertSnapshotMetadata_engine(ctx, field)
+	case "severity_updated_at":
+		return ec.fieldContext_AlertSnapshotMetadata_severity_updated_at(ctx, field)
+	case "began_at":
+		return ec.fieldContext_AlertSnapshotMetadata_began_at(ctx, field)
+	case "ended_at":
+		return ec.fieldContext_AlertSnapshotMetadata_ended_at(ctx, field)
+	case "created_at":
+		return ec.fieldContext_AlertSnapshotMetadata_created_at(ctx, field)
+	case "inserted_at":
+		return ec.fieldContext_AlertSnapshotMetadata_inserted_at(ctx, field)
+	case "updated_at":
+		return ec.fieldContext_AlertSnapshotMetadata_updated_at(ctx, field)
+	case "first_seen_at":
+		return ec.fieldContext_AlertSnapshotMetadata_first_seen_at(ctx, field)
+	case "first_investigated_at":
+		return ec.fieldContext_AlertSnapshotMetadata_first_investigated_at(ctx, field)
+	case "first_resolved_at":
+		return ec.fieldContext_AlertSnapshotMetadata_first_resolved_at(ctx, field)
+	case "origin":
+		return ec.fieldContext_AlertSnapshotMetadata_origin(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AlertSnapshotMetadata", field.Name)
 }
 
 func (ec *executionContext) childFields_AlertsAggregateResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3763,6 +4003,24 @@ func (ec *executionContext) childFields_ResolutionMetadata(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type ResolutionMetadata", field.Name)
 }
 
+func (ec *executionContext) childFields_ResolutionMetadataHistory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ResolutionMetadataHistory_id(ctx, field)
+	case "user_id":
+		return ec.fieldContext_ResolutionMetadataHistory_user_id(ctx, field)
+	case "reason":
+		return ec.fieldContext_ResolutionMetadataHistory_reason(ctx, field)
+	case "num_alerts_affected":
+		return ec.fieldContext_ResolutionMetadataHistory_num_alerts_affected(ctx, field)
+	case "timestamp":
+		return ec.fieldContext_ResolutionMetadataHistory_timestamp(ctx, field)
+	case "status":
+		return ec.fieldContext_ResolutionMetadataHistory_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResolutionMetadataHistory", field.Name)
+}
+
 func (ec *executionContext) childFields_Rule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4562,6 +4820,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_alertHistoryByID_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -6564,6 +6836,116 @@ func (ec *executionContext) fieldContext_Alert2_events_metadata(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _AlertChangeRecord_id(ctx context.Context, field graphql.CollectedField, obj *AlertChangeRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertChangeRecord_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertChangeRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertChangeRecord", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AlertChangeRecord_time(ctx context.Context, field graphql.CollectedField, obj *AlertChangeRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertChangeRecord_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Timestamp) graphql.Marshaler {
+			return ec.marshalOTimestamp2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐTimestamp(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertChangeRecord_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertChangeRecord",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timestamp(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertChangeRecord_type(ctx context.Context, field graphql.CollectedField, obj *AlertChangeRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertChangeRecord_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *AlertOperationType) graphql.Marshaler {
+			return ec.marshalOAlertOperationType2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertOperationType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertChangeRecord_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertChangeRecord", field, false, false, "AlertOperationType")
+}
+
+func (ec *executionContext) _AlertChangeRecord_alert(ctx context.Context, field graphql.CollectedField, obj *AlertChangeRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertChangeRecord_alert(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alert, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *AlertSnapshot) graphql.Marshaler {
+			return ec.marshalOAlertSnapshot2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertSnapshot(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertChangeRecord_alert(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertChangeRecord",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AlertSnapshot(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AlertEventMetadata_first_event_id(ctx context.Context, field graphql.CollectedField, obj *AlertEventMetadata) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7228,6 +7610,1202 @@ func (ec *executionContext) _AlertRuleReference_version(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_AlertRuleReference_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AlertRuleReference", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AlertSnapshot_id(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshot", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AlertSnapshot_group_key(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_group_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_group_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshot", field, false, false, "String")
+}
+
+func (ec *executionContext) _AlertSnapshot_attack_technique_ids(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_attack_technique_ids(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttackTechniqueIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_attack_technique_ids(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshot", field, false, false, "String")
+}
+
+func (ec *executionContext) _AlertSnapshot_tenant_id(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_tenant_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TenantID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_tenant_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshot", field, false, false, "String")
+}
+
+func (ec *executionContext) _AlertSnapshot_parent_tenant_id(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_parent_tenant_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ParentTenantID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_parent_tenant_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshot", field, false, false, "String")
+}
+
+func (ec *executionContext) _AlertSnapshot_suppressed(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_suppressed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suppressed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_suppressed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshot", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AlertSnapshot_resolution_reason(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_resolution_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolutionReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_resolution_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshot", field, false, false, "String")
+}
+
+func (ec *executionContext) _AlertSnapshot_tags(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_tags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshot", field, false, false, "String")
+}
+
+func (ec *executionContext) _AlertSnapshot_sensor_types(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_sensor_types(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SensorTypes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_sensor_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshot", field, false, false, "String")
+}
+
+func (ec *executionContext) _AlertSnapshot_threat_score(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_threat_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreatScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_threat_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshot", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AlertSnapshot_threat_score_v2(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_threat_score_v2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreatScoreV2, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_threat_score_v2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshot", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AlertSnapshot_observation(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_observation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Observation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_observation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshot", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AlertSnapshot_metadata(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_metadata(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metadata, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *AlertSnapshotMetadata) graphql.Marshaler {
+			return ec.marshalOAlertSnapshotMetadata2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertSnapshotMetadata(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_metadata(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshot",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AlertSnapshotMetadata(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshot_visibility(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Visibility) graphql.Marshaler {
+			return ec.marshalOVisibility2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐVisibility(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshot", field, false, false, "Visibility")
+}
+
+func (ec *executionContext) _AlertSnapshot_tenant(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *TenantV4) graphql.Marshaler {
+			return ec.marshalOTenantV42ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐTenantV4(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshot",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TenantV4(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshot_suppression_rules(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_suppression_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SuppressionRules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*AlertRuleReference) graphql.Marshaler {
+			return ec.marshalOAlertRuleReference2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertRuleReference(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_suppression_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshot",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AlertRuleReference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshot_alerting_rules(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_alerting_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AlertingRules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*AlertRuleReference) graphql.Marshaler {
+			return ec.marshalOAlertRuleReference2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertRuleReference(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_alerting_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshot",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AlertRuleReference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshot_status(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *AlertHistoryResolutionStatus) graphql.Marshaler {
+			return ec.marshalOAlertHistoryResolutionStatus2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertHistoryResolutionStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshot", field, false, false, "AlertHistoryResolutionStatus")
+}
+
+func (ec *executionContext) _AlertSnapshot_resolution_history(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_resolution_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolutionHistory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ResolutionMetadataHistory) graphql.Marshaler {
+			return ec.marshalOResolutionMetadataHistory2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐResolutionMetadataHistory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_resolution_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshot",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResolutionMetadataHistory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshot_severity_history(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_severity_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeverityHistory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*SeverityUpdate) graphql.Marshaler {
+			return ec.marshalOSeverityUpdate2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐSeverityUpdate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_severity_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshot",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SeverityUpdate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshot_entities(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *EntityRelationships) graphql.Marshaler {
+			return ec.marshalOEntityRelationships2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐEntityRelationships(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshot",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityRelationships(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshot_key_entities(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_key_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeyEntities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*EntityMetadata) graphql.Marshaler {
+			return ec.marshalOEntityMetadata2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐEntityMetadata(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_key_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshot",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityMetadata(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshot_event_ids(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_event_ids(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EventIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*AuxiliaryEvent) graphql.Marshaler {
+			return ec.marshalOAuxiliaryEvent2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAuxiliaryEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_event_ids(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshot",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuxiliaryEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshot_investigation_ids(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_investigation_ids(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InvestigationIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*Investigation) graphql.Marshaler {
+			return ec.marshalOInvestigation2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐInvestigation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_investigation_ids(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshot",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Investigation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshot_priority(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *AlertPriority) graphql.Marshaler {
+			return ec.marshalOAlertPriority2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertPriority(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshot",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AlertPriority(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshot_events_metadata(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshot_events_metadata(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EventsMetadata, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *AlertEventMetadata) graphql.Marshaler {
+			return ec.marshalOAlertEventMetadata2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertEventMetadata(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshot_events_metadata(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshot",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AlertEventMetadata(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_severity(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Severity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshotMetadata", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_confidence(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshotMetadata", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_title(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshotMetadata", field, false, false, "String")
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_full_title(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_full_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullTitle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_full_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshotMetadata", field, false, false, "String")
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_description(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshotMetadata", field, false, false, "String")
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_creator(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_creator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Creator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Creator) graphql.Marshaler {
+			return ec.marshalOCreator2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐCreator(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_creator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshotMetadata",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Creator(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_engine(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_engine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Engine, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Engine) graphql.Marshaler {
+			return ec.marshalOEngine2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐEngine(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_engine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshotMetadata",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Engine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_severity_updated_at(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_severity_updated_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeverityUpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Timestamp) graphql.Marshaler {
+			return ec.marshalOTimestamp2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐTimestamp(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_severity_updated_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshotMetadata",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timestamp(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_began_at(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_began_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BeganAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Timestamp) graphql.Marshaler {
+			return ec.marshalOTimestamp2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐTimestamp(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_began_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshotMetadata",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timestamp(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_ended_at(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_ended_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Timestamp) graphql.Marshaler {
+			return ec.marshalOTimestamp2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐTimestamp(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_ended_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshotMetadata",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timestamp(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_created_at(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_created_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Timestamp) graphql.Marshaler {
+			return ec.marshalOTimestamp2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐTimestamp(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_created_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshotMetadata",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timestamp(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_inserted_at(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_inserted_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InsertedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Timestamp) graphql.Marshaler {
+			return ec.marshalOTimestamp2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐTimestamp(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_inserted_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshotMetadata",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timestamp(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_updated_at(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_updated_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Timestamp) graphql.Marshaler {
+			return ec.marshalOTimestamp2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐTimestamp(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_updated_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshotMetadata",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timestamp(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_first_seen_at(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_first_seen_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstSeenAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Timestamp) graphql.Marshaler {
+			return ec.marshalOTimestamp2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐTimestamp(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_first_seen_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshotMetadata",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timestamp(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_first_investigated_at(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_first_investigated_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstInvestigatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Timestamp) graphql.Marshaler {
+			return ec.marshalOTimestamp2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐTimestamp(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_first_investigated_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshotMetadata",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timestamp(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_first_resolved_at(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_first_resolved_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstResolvedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Timestamp) graphql.Marshaler {
+			return ec.marshalOTimestamp2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐTimestamp(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_first_resolved_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertSnapshotMetadata",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timestamp(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertSnapshotMetadata_origin(ctx context.Context, field graphql.CollectedField, obj *AlertSnapshotMetadata) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertSnapshotMetadata_origin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Origin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Origin) graphql.Marshaler {
+			return ec.marshalOOrigin2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐOrigin(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertSnapshotMetadata_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertSnapshotMetadata", field, false, false, "Origin")
 }
 
 func (ec *executionContext) _AlertsAggregateResponse_reason(ctx context.Context, field graphql.CollectedField, obj *AlertsAggregateResponse) (ret graphql.Marshaler) {
@@ -15074,6 +16652,50 @@ func (ec *executionContext) fieldContext_Query_alertsCountByTenant(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_alertHistoryByID(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_alertHistoryByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AlertHistoryByID(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*AlertChangeRecord) graphql.Marshaler {
+			return ec.marshalOAlertChangeRecord2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertChangeRecord(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_alertHistoryByID(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AlertChangeRecord(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_alertHistoryByID_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_assetsV2(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17578,6 +19200,153 @@ func (ec *executionContext) _ResolutionMetadata_status(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_ResolutionMetadata_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResolutionMetadata", field, false, false, "ResolutionStatus")
+}
+
+func (ec *executionContext) _ResolutionMetadataHistory_id(ctx context.Context, field graphql.CollectedField, obj *ResolutionMetadataHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResolutionMetadataHistory_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResolutionMetadataHistory_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResolutionMetadataHistory", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResolutionMetadataHistory_user_id(ctx context.Context, field graphql.CollectedField, obj *ResolutionMetadataHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResolutionMetadataHistory_user_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResolutionMetadataHistory_user_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResolutionMetadataHistory", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResolutionMetadataHistory_reason(ctx context.Context, field graphql.CollectedField, obj *ResolutionMetadataHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResolutionMetadataHistory_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResolutionMetadataHistory_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResolutionMetadataHistory", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResolutionMetadataHistory_num_alerts_affected(ctx context.Context, field graphql.CollectedField, obj *ResolutionMetadataHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResolutionMetadataHistory_num_alerts_affected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NumAlertsAffected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResolutionMetadataHistory_num_alerts_affected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResolutionMetadataHistory", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ResolutionMetadataHistory_timestamp(ctx context.Context, field graphql.CollectedField, obj *ResolutionMetadataHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResolutionMetadataHistory_timestamp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timestamp, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Timestamp) graphql.Marshaler {
+			return ec.marshalOTimestamp2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐTimestamp(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResolutionMetadataHistory_timestamp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResolutionMetadataHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timestamp(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResolutionMetadataHistory_status(ctx context.Context, field graphql.CollectedField, obj *ResolutionMetadataHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResolutionMetadataHistory_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *AlertHistoryResolutionStatus) graphql.Marshaler {
+			return ec.marshalOAlertHistoryResolutionStatus2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertHistoryResolutionStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResolutionMetadataHistory_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResolutionMetadataHistory", field, false, false, "AlertHistoryResolutionStatus")
 }
 
 func (ec *executionContext) _Rule_id(ctx context.Context, field graphql.CollectedField, obj *Rule) (ret graphql.Marshaler) {
@@ -25484,6 +27253,54 @@ func (ec *executionContext) _Alert2(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var alertChangeRecordImplementors = []string{"AlertChangeRecord"}
+
+func (ec *executionContext) _AlertChangeRecord(ctx context.Context, sel ast.SelectionSet, obj *AlertChangeRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, alertChangeRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AlertChangeRecord")
+		case "id":
+			out.Values[i] = ec._AlertChangeRecord_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._AlertChangeRecord_time(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._AlertChangeRecord_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "alert":
+			out.Values[i] = ec._AlertChangeRecord_alert(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var alertEventMetadataImplementors = []string{"AlertEventMetadata"}
 
 func (ec *executionContext) _AlertEventMetadata(ctx context.Context, sel ast.SelectionSet, obj *AlertEventMetadata) graphql.Marshaler {
@@ -25739,6 +27556,277 @@ func (ec *executionContext) _AlertRuleReference(ctx context.Context, sel ast.Sel
 			}
 		case "version":
 			out.Values[i] = ec._AlertRuleReference_version(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var alertSnapshotImplementors = []string{"AlertSnapshot"}
+
+func (ec *executionContext) _AlertSnapshot(ctx context.Context, sel ast.SelectionSet, obj *AlertSnapshot) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, alertSnapshotImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AlertSnapshot")
+		case "id":
+			out.Values[i] = ec._AlertSnapshot_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "group_key":
+			out.Values[i] = ec._AlertSnapshot_group_key(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "attack_technique_ids":
+			out.Values[i] = ec._AlertSnapshot_attack_technique_ids(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tenant_id":
+			out.Values[i] = ec._AlertSnapshot_tenant_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "parent_tenant_id":
+			out.Values[i] = ec._AlertSnapshot_parent_tenant_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "suppressed":
+			out.Values[i] = ec._AlertSnapshot_suppressed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "resolution_reason":
+			out.Values[i] = ec._AlertSnapshot_resolution_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tags":
+			out.Values[i] = ec._AlertSnapshot_tags(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sensor_types":
+			out.Values[i] = ec._AlertSnapshot_sensor_types(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "threat_score":
+			out.Values[i] = ec._AlertSnapshot_threat_score(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "threat_score_v2":
+			out.Values[i] = ec._AlertSnapshot_threat_score_v2(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "observation":
+			out.Values[i] = ec._AlertSnapshot_observation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "metadata":
+			out.Values[i] = ec._AlertSnapshot_metadata(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "visibility":
+			out.Values[i] = ec._AlertSnapshot_visibility(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tenant":
+			out.Values[i] = ec._AlertSnapshot_tenant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "suppression_rules":
+			out.Values[i] = ec._AlertSnapshot_suppression_rules(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "alerting_rules":
+			out.Values[i] = ec._AlertSnapshot_alerting_rules(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._AlertSnapshot_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "resolution_history":
+			out.Values[i] = ec._AlertSnapshot_resolution_history(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "severity_history":
+			out.Values[i] = ec._AlertSnapshot_severity_history(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entities":
+			out.Values[i] = ec._AlertSnapshot_entities(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "key_entities":
+			out.Values[i] = ec._AlertSnapshot_key_entities(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "event_ids":
+			out.Values[i] = ec._AlertSnapshot_event_ids(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "investigation_ids":
+			out.Values[i] = ec._AlertSnapshot_investigation_ids(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "priority":
+			out.Values[i] = ec._AlertSnapshot_priority(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "events_metadata":
+			out.Values[i] = ec._AlertSnapshot_events_metadata(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var alertSnapshotMetadataImplementors = []string{"AlertSnapshotMetadata"}
+
+func (ec *executionContext) _AlertSnapshotMetadata(ctx context.Context, sel ast.SelectionSet, obj *AlertSnapshotMetadata) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, alertSnapshotMetadataImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AlertSnapshotMetadata")
+		case "severity":
+			out.Values[i] = ec._AlertSnapshotMetadata_severity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._AlertSnapshotMetadata_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._AlertSnapshotMetadata_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "full_title":
+			out.Values[i] = ec._AlertSnapshotMetadata_full_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._AlertSnapshotMetadata_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "creator":
+			out.Values[i] = ec._AlertSnapshotMetadata_creator(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "engine":
+			out.Values[i] = ec._AlertSnapshotMetadata_engine(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "severity_updated_at":
+			out.Values[i] = ec._AlertSnapshotMetadata_severity_updated_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "began_at":
+			out.Values[i] = ec._AlertSnapshotMetadata_began_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ended_at":
+			out.Values[i] = ec._AlertSnapshotMetadata_ended_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "created_at":
+			out.Values[i] = ec._AlertSnapshotMetadata_created_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "inserted_at":
+			out.Values[i] = ec._AlertSnapshotMetadata_inserted_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updated_at":
+			out.Values[i] = ec._AlertSnapshotMetadata_updated_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "first_seen_at":
+			out.Values[i] = ec._AlertSnapshotMetadata_first_seen_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "first_investigated_at":
+			out.Values[i] = ec._AlertSnapshotMetadata_first_investigated_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "first_resolved_at":
+			out.Values[i] = ec._AlertSnapshotMetadata_first_resolved_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "origin":
+			out.Values[i] = ec._AlertSnapshotMetadata_origin(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -28758,6 +30846,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_alertsCountByTenant(ctx, field)
 				})
+		case "alertHistoryByID":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_alertHistoryByID(ctx, field)
+				})
 		case "assetsV2":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -29296,6 +31390,64 @@ func (ec *executionContext) _ResolutionMetadata(ctx context.Context, sel ast.Sel
 			}
 		case "status":
 			out.Values[i] = ec._ResolutionMetadata_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resolutionMetadataHistoryImplementors = []string{"ResolutionMetadataHistory"}
+
+func (ec *executionContext) _ResolutionMetadataHistory(ctx context.Context, sel ast.SelectionSet, obj *ResolutionMetadataHistory) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resolutionMetadataHistoryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResolutionMetadataHistory")
+		case "id":
+			out.Values[i] = ec._ResolutionMetadataHistory_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "user_id":
+			out.Values[i] = ec._ResolutionMetadataHistory_user_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ResolutionMetadataHistory_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "num_alerts_affected":
+			out.Values[i] = ec._ResolutionMetadataHistory_num_alerts_affected(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "timestamp":
+			out.Values[i] = ec._ResolutionMetadataHistory_timestamp(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ResolutionMetadataHistory_status(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -32056,6 +34208,26 @@ func (ec *executionContext) marshalOAlert22ᚕᚖgotaegisᚋemulatorᚋgqlᚋgra
 	return ret
 }
 
+func (ec *executionContext) marshalOAlertChangeRecord2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertChangeRecord(ctx context.Context, sel ast.SelectionSet, v []*AlertChangeRecord) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAlertChangeRecord2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertChangeRecord(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAlertChangeRecord2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertChangeRecord(ctx context.Context, sel ast.SelectionSet, v *AlertChangeRecord) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AlertChangeRecord(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOAlertEventMetadata2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertEventMetadata(ctx context.Context, sel ast.SelectionSet, v *AlertEventMetadata) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -32082,6 +34254,22 @@ func (ec *executionContext) marshalOAlertEvidence2ᚕᚖgotaegisᚋemulatorᚋgq
 	return ret
 }
 
+func (ec *executionContext) unmarshalOAlertHistoryResolutionStatus2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertHistoryResolutionStatus(ctx context.Context, v any) (*AlertHistoryResolutionStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(AlertHistoryResolutionStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAlertHistoryResolutionStatus2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertHistoryResolutionStatus(ctx context.Context, sel ast.SelectionSet, v *AlertHistoryResolutionStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOAlertInsight2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertInsightᚄ(ctx context.Context, sel ast.SelectionSet, v []*AlertInsight) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -32099,6 +34287,22 @@ func (ec *executionContext) marshalOAlertInsight2ᚕᚖgotaegisᚋemulatorᚋgql
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOAlertOperationType2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertOperationType(ctx context.Context, v any) (*AlertOperationType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(AlertOperationType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAlertOperationType2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertOperationType(ctx context.Context, sel ast.SelectionSet, v *AlertOperationType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOAlertPriority2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertPriority(ctx context.Context, sel ast.SelectionSet, v *AlertPriority) graphql.Marshaler {
@@ -32124,6 +34328,19 @@ func (ec *executionContext) marshalOAlertResolutionStatus2ᚖgotaegisᚋemulator
 	return v
 }
 
+func (ec *executionContext) marshalOAlertRuleReference2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertRuleReference(ctx context.Context, sel ast.SelectionSet, v []*AlertRuleReference) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAlertRuleReference2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertRuleReference(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOAlertRuleReference2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertRuleReferenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*AlertRuleReference) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -32141,6 +34358,27 @@ func (ec *executionContext) marshalOAlertRuleReference2ᚕᚖgotaegisᚋemulator
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOAlertRuleReference2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertRuleReference(ctx context.Context, sel ast.SelectionSet, v *AlertRuleReference) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AlertRuleReference(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAlertSnapshot2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertSnapshot(ctx context.Context, sel ast.SelectionSet, v *AlertSnapshot) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AlertSnapshot(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAlertSnapshotMetadata2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertSnapshotMetadata(ctx context.Context, sel ast.SelectionSet, v *AlertSnapshotMetadata) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AlertSnapshotMetadata(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOAlertsAggregateResponse2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAlertsAggregateResponse(ctx context.Context, sel ast.SelectionSet, v *AlertsAggregateResponse) graphql.Marshaler {
@@ -32383,6 +34621,19 @@ func (ec *executionContext) marshalOAuditSortOrder2ᚖgotaegisᚋemulatorᚋgql�
 	return v
 }
 
+func (ec *executionContext) marshalOAuxiliaryEvent2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAuxiliaryEvent(ctx context.Context, sel ast.SelectionSet, v []*AuxiliaryEvent) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAuxiliaryEvent2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAuxiliaryEvent(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOAuxiliaryEvent2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAuxiliaryEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*AuxiliaryEvent) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -32400,6 +34651,13 @@ func (ec *executionContext) marshalOAuxiliaryEvent2ᚕᚖgotaegisᚋemulatorᚋg
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOAuxiliaryEvent2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAuxiliaryEvent(ctx context.Context, sel ast.SelectionSet, v *AuxiliaryEvent) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AuxiliaryEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOAuxiliaryEventsByIDOptions2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐAuxiliaryEventsByIDOptions(ctx context.Context, v any) (*AuxiliaryEventsByIDOptions, error) {
@@ -32624,6 +34882,19 @@ func (ec *executionContext) marshalOEngine2ᚖgotaegisᚋemulatorᚋgqlᚋgraphq
 	return ec._Engine(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOEntityMetadata2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐEntityMetadata(ctx context.Context, sel ast.SelectionSet, v []*EntityMetadata) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOEntityMetadata2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐEntityMetadata(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOEntityMetadata2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐEntityMetadataᚄ(ctx context.Context, sel ast.SelectionSet, v []*EntityMetadata) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -32641,6 +34912,13 @@ func (ec *executionContext) marshalOEntityMetadata2ᚕᚖgotaegisᚋemulatorᚋg
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOEntityMetadata2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐEntityMetadata(ctx context.Context, sel ast.SelectionSet, v *EntityMetadata) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EntityMetadata(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOEntityPerspective2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐEntityPerspective(ctx context.Context, v any) (*EntityPerspective, error) {
@@ -32881,6 +35159,19 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) marshalOInvestigation2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐInvestigation(ctx context.Context, sel ast.SelectionSet, v []*Investigation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOInvestigation2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐInvestigation(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOInvestigation2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐInvestigationᚄ(ctx context.Context, sel ast.SelectionSet, v []*Investigation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -32898,6 +35189,13 @@ func (ec *executionContext) marshalOInvestigation2ᚕᚖgotaegisᚋemulatorᚋgq
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOInvestigation2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐInvestigation(ctx context.Context, sel ast.SelectionSet, v *Investigation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Investigation(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOInvestigationCommentsCount2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐInvestigationCommentsCount(ctx context.Context, sel ast.SelectionSet, v *InvestigationCommentsCount) graphql.Marshaler {
@@ -33413,6 +35711,26 @@ func (ec *executionContext) marshalOResolutionMetadata2ᚕᚖgotaegisᚋemulator
 	return ret
 }
 
+func (ec *executionContext) marshalOResolutionMetadataHistory2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐResolutionMetadataHistory(ctx context.Context, sel ast.SelectionSet, v []*ResolutionMetadataHistory) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOResolutionMetadataHistory2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐResolutionMetadataHistory(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOResolutionMetadataHistory2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐResolutionMetadataHistory(ctx context.Context, sel ast.SelectionSet, v *ResolutionMetadataHistory) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ResolutionMetadataHistory(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOResolutionStatus2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐResolutionStatus(ctx context.Context, v any) (*ResolutionStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -33643,6 +35961,19 @@ func (ec *executionContext) unmarshalOSearchRequestInput2ᚖgotaegisᚋemulator�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOSeverityUpdate2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐSeverityUpdate(ctx context.Context, sel ast.SelectionSet, v []*SeverityUpdate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOSeverityUpdate2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐSeverityUpdate(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOSeverityUpdate2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐSeverityUpdateᚄ(ctx context.Context, sel ast.SelectionSet, v []*SeverityUpdate) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -33660,6 +35991,13 @@ func (ec *executionContext) marshalOSeverityUpdate2ᚕᚖgotaegisᚋemulatorᚋg
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOSeverityUpdate2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐSeverityUpdate(ctx context.Context, sel ast.SelectionSet, v *SeverityUpdate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SeverityUpdate(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOShareLink2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐShareLink(ctx context.Context, sel ast.SelectionSet, v *ShareLink) graphql.Marshaler {
@@ -33735,6 +36073,35 @@ func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel
 		if e == graphql.Null {
 			return graphql.Null
 		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOString2ᚕᚖstring(ctx context.Context, v any) ([]*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOString2ᚖstring(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕᚖstring(ctx context.Context, sel ast.SelectionSet, v []*string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOString2ᚖstring(ctx, sel, v[i])
 	}
 
 	return ret

@@ -122,6 +122,19 @@ type Alert2 struct {
 	EventsMetadata *AlertEventMetadata `json:"events_metadata,omitempty"`
 }
 
+// One recorded version of an alert: what kind of change made it, when, and the alert as it
+// stood right after.
+type AlertChangeRecord struct {
+	// The id of this version.
+	ID *string `json:"id,omitempty"`
+	// When the change was made.
+	Time *Timestamp `json:"time,omitempty"`
+	// What kind of change it was.
+	Type *AlertOperationType `json:"type,omitempty"`
+	// The alert as it was right after the change.
+	Alert *AlertSnapshot `json:"alert,omitempty"`
+}
+
 // A summary of the events an alert was raised on.
 type AlertEventMetadata struct {
 	FirstEventID *string    `json:"first_event_id,omitempty"`
@@ -168,6 +181,63 @@ type AlertPriority struct {
 type AlertRuleReference struct {
 	ID      *string `json:"id,omitempty"`
 	Version *int    `json:"version,omitempty"`
+}
+
+// An alert as one version of its history holds it.
+type AlertSnapshot struct {
+	// The alert id, e.g. alert://priv:event-filter:12345:1700000000000:<uuid>.
+	ID       *string   `json:"id,omitempty"`
+	GroupKey []*string `json:"group_key,omitempty"`
+	// MITRE ATT&CK technique ids, e.g. T1059.001.
+	AttackTechniqueIds []*string `json:"attack_technique_ids,omitempty"`
+	TenantID           *string   `json:"tenant_id,omitempty"`
+	ParentTenantID     *string   `json:"parent_tenant_id,omitempty"`
+	Suppressed         *bool     `json:"suppressed,omitempty"`
+	// The reason given when the alert was resolved.
+	ResolutionReason *string                `json:"resolution_reason,omitempty"`
+	Tags             []*string              `json:"tags,omitempty"`
+	SensorTypes      []*string              `json:"sensor_types,omitempty"`
+	ThreatScore      *float64               `json:"threat_score,omitempty"`
+	ThreatScoreV2    *float64               `json:"threat_score_v2,omitempty"`
+	Observation      *bool                  `json:"observation,omitempty"`
+	Metadata         *AlertSnapshotMetadata `json:"metadata,omitempty"`
+	Visibility       *Visibility            `json:"visibility,omitempty"`
+	Tenant           *TenantV4              `json:"tenant,omitempty"`
+	SuppressionRules []*AlertRuleReference  `json:"suppression_rules,omitempty"`
+	AlertingRules    []*AlertRuleReference  `json:"alerting_rules,omitempty"`
+	// The resolution status in this version.
+	Status            *AlertHistoryResolutionStatus `json:"status,omitempty"`
+	ResolutionHistory []*ResolutionMetadataHistory  `json:"resolution_history,omitempty"`
+	SeverityHistory   []*SeverityUpdate             `json:"severity_history,omitempty"`
+	Entities          *EntityRelationships          `json:"entities,omitempty"`
+	KeyEntities       []*EntityMetadata             `json:"key_entities,omitempty"`
+	EventIds          []*AuxiliaryEvent             `json:"event_ids,omitempty"`
+	InvestigationIds  []*Investigation              `json:"investigation_ids,omitempty"`
+	Priority          *AlertPriority                `json:"priority,omitempty"`
+	EventsMetadata    *AlertEventMetadata           `json:"events_metadata,omitempty"`
+}
+
+// The descriptive part of an alert version.
+type AlertSnapshotMetadata struct {
+	// From 0 (informational) to 1 (critical).
+	Severity *float64 `json:"severity,omitempty"`
+	// From 0 to 1: how sure the detector is.
+	Confidence          *float64   `json:"confidence,omitempty"`
+	Title               *string    `json:"title,omitempty"`
+	FullTitle           *string    `json:"full_title,omitempty"`
+	Description         *string    `json:"description,omitempty"`
+	Creator             *Creator   `json:"creator,omitempty"`
+	Engine              *Engine    `json:"engine,omitempty"`
+	SeverityUpdatedAt   *Timestamp `json:"severity_updated_at,omitempty"`
+	BeganAt             *Timestamp `json:"began_at,omitempty"`
+	EndedAt             *Timestamp `json:"ended_at,omitempty"`
+	CreatedAt           *Timestamp `json:"created_at,omitempty"`
+	InsertedAt          *Timestamp `json:"inserted_at,omitempty"`
+	UpdatedAt           *Timestamp `json:"updated_at,omitempty"`
+	FirstSeenAt         *Timestamp `json:"first_seen_at,omitempty"`
+	FirstInvestigatedAt *Timestamp `json:"first_investigated_at,omitempty"`
+	FirstResolvedAt     *Timestamp `json:"first_resolved_at,omitempty"`
+	Origin              *Origin    `json:"origin,omitempty"`
 }
 
 // Alert counts by severity.
@@ -940,6 +1010,16 @@ type ResolutionMetadata struct {
 	Status            *ResolutionStatus `json:"status,omitempty"`
 }
 
+// One resolution recorded in an alert version.
+type ResolutionMetadataHistory struct {
+	ID                *string                       `json:"id,omitempty"`
+	UserID            *string                       `json:"user_id,omitempty"`
+	Reason            *string                       `json:"reason,omitempty"`
+	NumAlertsAffected *int                          `json:"num_alerts_affected,omitempty"`
+	Timestamp         *Timestamp                    `json:"timestamp,omitempty"`
+	Status            *AlertHistoryResolutionStatus `json:"status,omitempty"`
+}
+
 // A detection or suppression rule.
 type Rule struct {
 	ID          string  `json:"id"`
@@ -1421,6 +1501,110 @@ func (e *AggregateAlertsBySeverityInputGroupBy) UnmarshalGQL(v any) error {
 }
 
 func (e AggregateAlertsBySeverityInputGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+// The resolution statuses the history service records. It has fewer values than the alerts
+// service's ResolutionStatus: a value it does not list (such as AUTO_CLOSE) is passed through
+// as it was recorded.
+type AlertHistoryResolutionStatus string
+
+const (
+	AlertHistoryResolutionStatusOpen                  AlertHistoryResolutionStatus = "OPEN"
+	AlertHistoryResolutionStatusTruePositiveBenign    AlertHistoryResolutionStatus = "TRUE_POSITIVE_BENIGN"
+	AlertHistoryResolutionStatusTruePositiveMalicious AlertHistoryResolutionStatus = "TRUE_POSITIVE_MALICIOUS"
+	AlertHistoryResolutionStatusFalsePositive         AlertHistoryResolutionStatus = "FALSE_POSITIVE"
+	AlertHistoryResolutionStatusNotActionable         AlertHistoryResolutionStatus = "NOT_ACTIONABLE"
+	AlertHistoryResolutionStatusOther                 AlertHistoryResolutionStatus = "OTHER"
+	AlertHistoryResolutionStatusSuppressed            AlertHistoryResolutionStatus = "SUPPRESSED"
+)
+
+var AllAlertHistoryResolutionStatus = []AlertHistoryResolutionStatus{
+	AlertHistoryResolutionStatusOpen,
+	AlertHistoryResolutionStatusTruePositiveBenign,
+	AlertHistoryResolutionStatusTruePositiveMalicious,
+	AlertHistoryResolutionStatusFalsePositive,
+	AlertHistoryResolutionStatusNotActionable,
+	AlertHistoryResolutionStatusOther,
+	AlertHistoryResolutionStatusSuppressed,
+}
+
+func (e AlertHistoryResolutionStatus) IsValid() bool {
+	switch e {
+	case AlertHistoryResolutionStatusOpen, AlertHistoryResolutionStatusTruePositiveBenign, AlertHistoryResolutionStatusTruePositiveMalicious, AlertHistoryResolutionStatusFalsePositive, AlertHistoryResolutionStatusNotActionable, AlertHistoryResolutionStatusOther, AlertHistoryResolutionStatusSuppressed:
+		return true
+	}
+	return false
+}
+
+func (e AlertHistoryResolutionStatus) String() string {
+	return string(e)
+}
+
+func (e *AlertHistoryResolutionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AlertHistoryResolutionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AlertHistoryResolutionStatus", str)
+	}
+	return nil
+}
+
+func (e AlertHistoryResolutionStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+// The kinds of change an alert's history records.
+type AlertOperationType string
+
+const (
+	AlertOperationTypeUnknown     AlertOperationType = "UNKNOWN"
+	AlertOperationTypeCreate      AlertOperationType = "CREATE"
+	AlertOperationTypeUpdate      AlertOperationType = "UPDATE"
+	AlertOperationTypeDelete      AlertOperationType = "DELETE"
+	AlertOperationTypeResolve     AlertOperationType = "RESOLVE"
+	AlertOperationTypeInvestigate AlertOperationType = "INVESTIGATE"
+)
+
+var AllAlertOperationType = []AlertOperationType{
+	AlertOperationTypeUnknown,
+	AlertOperationTypeCreate,
+	AlertOperationTypeUpdate,
+	AlertOperationTypeDelete,
+	AlertOperationTypeResolve,
+	AlertOperationTypeInvestigate,
+}
+
+func (e AlertOperationType) IsValid() bool {
+	switch e {
+	case AlertOperationTypeUnknown, AlertOperationTypeCreate, AlertOperationTypeUpdate, AlertOperationTypeDelete, AlertOperationTypeResolve, AlertOperationTypeInvestigate:
+		return true
+	}
+	return false
+}
+
+func (e AlertOperationType) String() string {
+	return string(e)
+}
+
+func (e *AlertOperationType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AlertOperationType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AlertOperationType", str)
+	}
+	return nil
+}
+
+func (e AlertOperationType) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
