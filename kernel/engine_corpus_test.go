@@ -141,6 +141,9 @@ var corpus = []corpusCase{
 			"2", ""),
 		ok("var e any = &QueryErr{}\nq, isQ := e.(*QueryErr)\nfmt.Sprint(isQ, q.Code)", "true 0", ""),
 		ok("qs := []*QueryErr{q}\nlen(qs)", "1", ""),
+		ok("var typed *Set[int] = NewSet[int]()\ntyped.Add(1)\ntyped.Len()", "1", ""),
+		ok("func() int {\n\ts := NewSet[string]()\n\ts.Add(\"z\")\n\treturn s.Len()\n}()",
+			"1", ""),
 	}},
 	{"sort.Slice", []corpusCell{
 		out("type row struct {\n\tName  string\n\tScore int\n}", ""),

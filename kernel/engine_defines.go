@@ -209,6 +209,11 @@ func (e *GoEngine) defineThroughHost(ctx context.Context, st topStatement) error
 // declareGlobal declares (or redeclares) the session variable name with v's type and value.
 func (e *GoEngine) declareGlobal(name string, v reflect.Value) error {
 	typ, ok := e.typeExpr(v.Type())
+	if !ok && declaredType(v.Type()) {
+		return fmt.Errorf("cannot declare %s at the top of a cell: its value has a type a "+
+			"cell declares (a generic type's instance, say), which this kernel cannot name "+
+			"here; give it its type (var %s T = ...) or use it inside a function", name, name)
+	}
 	if !ok {
 		return fmt.Errorf("cannot declare %s at the top of a cell: this kernel cannot name "+
 			"its type %s; declare it with an explicit type (var %s T = ...) or use it inside "+
@@ -347,4 +352,17 @@ func (e *GoEngine) defineBySource(ctx context.Context, st topStatement, types []
 	fmt.Fprintf(&b, "%s = %s", strings.Join(st.names, ", "), st.values)
 	_, err := e.eval(ctx, b.String())
 	return err
+}
+
+// declaredType reports whether t is, or is made of, a struct type without a name: how a type
+// the cells declare reaches the host.
+func declaredType(t reflect.Type) bool {
+	for {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+			t = t.Elem()
+			continue
+		}
+		return t.Kind() == reflect.Struct && t.Name() == ""
+	}
 }

@@ -102,6 +102,15 @@ func (e *GoEngine) evalError(ctx context.Context, err error, code string, c chun
 			" (no sorting and no iterators): use sort.Slice, sort.Ints or sort.Strings, and " +
 			"loop over maps with for k, v := range m"
 	}
+	if strings.Contains(msg, "not a generic type: func(") {
+		msg += "; the interpreter cannot take explicit type arguments for this generic " +
+			"function: leave them out, and at the top of a cell give the variable its type, " +
+			"as in var p Pair[string, int] = MakePair(\"n\", 3)"
+	}
+	if strings.Contains(msg, "unknown field") && strings.Contains(msg, "in struct literal") {
+		msg += "; if the struct is generic and the field has the name of a type parameter " +
+			"(T T), the interpreter cannot tell them apart: rename the field or the parameter"
+	}
 	if genericInference.MatchString(msg) {
 		msg += "; if this calls a generic function, the interpreter may have inferred its " +
 			"type arguments wrongly: give them explicitly, as in Map[int, string](xs, f)"
@@ -140,6 +149,10 @@ func panicError(p interp.Panic, c chunk) *Error {
 			msg := fmt.Sprintf("line %d:%d: the interpreter failed to compile this cell (%s); "+
 				"it probably uses a Go feature the yaegi interpreter does not support",
 				line, col, val)
+			if strings.Contains(val, "reflect.StructOf") {
+				msg += "; a generic struct whose field has the name of a type parameter " +
+					"(K K) is one: rename the field or the parameter"
+			}
 			return &Error{Name: "UnsupportedError", Value: msg, Traceback: append(
 				[]string{"UnsupportedError: " + msg}, cellLine(c.cell, line, col)...)}
 		}

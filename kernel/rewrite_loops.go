@@ -635,6 +635,9 @@ func (p *planner) callResults(call *ast.CallExpr) int {
 		}
 	case *ast.ArrayType, *ast.MapType, *ast.ChanType, *ast.FuncType, *ast.InterfaceType:
 		return 1
+	case *ast.FuncLit:
+		// The interpreter's value of a function literal's call is not its result.
+		return f.Type.Results.NumFields()
 	}
 	if quietName(name) {
 		return 0

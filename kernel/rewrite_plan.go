@@ -183,6 +183,7 @@ func (s *session) planCell(src string) (*cellPlan, error) {
 		}
 		p.lineMarks(ps)
 		p.wrapBlocks(ps)
+		p.genericVars(ps)
 	}
 	mode := p.rewriteLast()
 	stmtNames := p.statementNames()
