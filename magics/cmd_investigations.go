@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +17,7 @@ import (
 	"gotaegis/sdk"
 	inv "gotaegis/sdk/investigations2"
 	"gotaegis/sdk/subjects"
+	"gotaegis/sdk/tenants4"
 	"gotaegis/sdk/users"
 )
 
@@ -114,7 +116,7 @@ they stay staged for the next try.
 
 --key-findings is the markdown text, or the path of a file that holds it (the report a
 notebook generates). --assignee takes an id, an email (looked up among the tenant's users),
-@me (the caller), @partner, @tenant or @customer.
+@me (the caller), @partner (the partner that manages the tenant), @tenant or @customer.
 
 --dry-run shows what would be sent and changes nothing.`,
 		Example: `  gotaegis investigations create --tenant 11772 --title "Suspicious logons" \
@@ -287,8 +289,9 @@ func oneTenant(ctx context.Context, c *sdk.Client, tenant string) (string, error
 }
 
 // resolveAssignee turns an assignee or mention into what Taegis takes: @me the caller's
-// subject id, @tenant its alias @customer, an email the id of the tenant's user with that
-// email (the email itself when none has it); @partner, @customer and ids pass through.
+// subject id, @partner the mention of the tenant's partner, @tenant its alias @customer, an
+// email the id of the tenant's user with that email (the email itself when none has it);
+// @customer, other @ names and ids pass through.
 func resolveAssignee(ctx context.Context, c *sdk.Client, who string) (string, error) {
 	who = strings.TrimSpace(who)
 	switch {
@@ -308,6 +311,8 @@ func resolveAssignee(ctx context.Context, c *sdk.Client, who string) (string, er
 			return s.ID + "@clients", nil
 		}
 		return s.ID, nil
+	case strings.EqualFold(who, "@partner"):
+		return partnerMention(ctx, c)
 	case strings.EqualFold(who, "@tenant"):
 		return "@customer", nil
 	case strings.Contains(who, "@") && !strings.HasPrefix(who, "@"):
@@ -463,4 +468,50 @@ func enumList[T ~string](values []T) string {
 		names[i] = string(v)
 	}
 	return strings.Join(names, ", ")
+}
+
+// partnerMention returns the mention of the partner that manages c's tenant, "@" and a handle
+// made from the partner's name ("Northwind Security" is @northwind-security).
+//
+// Limitation: Taegis keeps a partner's own mention in its partner preferences, a service the
+// schema does not hold yet; the handle here comes from the tenant's partner in tenants4, so a
+// partner whose preferences set another mention is named by its tenant name instead.
+func partnerMention(ctx context.Context, c *sdk.Client) (string, error) {
+	tenant, err := oneTenant(ctx, c, c.Tenant())
+	if err != nil {
+		return "", fmt.Errorf("assignee @partner: %w", err)
+	}
+	t, err := tenants4.New(c).Tenant(ctx, tenant,
+		sdk.WithSelection("id name partnerTenantID partnerName isPartner"))
+	if err != nil {
+		return "", fmt.Errorf("assignee @partner: look up tenant %s: %w", tenant, err)
+	}
+	name := strings.TrimSpace(t.GetPartnerName())
+	if t.GetIsPartner() && name == "" {
+		name = t.GetName()
+	}
+	if name == "" {
+		return "", fmt.Errorf("assignee @partner: tenant %s has no partner; assign it with "+
+			"@customer, @me, an email or an id", tenant)
+	}
+	return "@" + handle(name), nil
+}
+
+// handle turns a name into a mention handle: lower case letters and digits, other runs of
+// characters as one "-".
+func handle(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			continue
+		}
+		dash = true
+	}
+	return b.String()
 }
