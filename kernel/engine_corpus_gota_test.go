@@ -61,6 +61,21 @@ func TestCorpusDataFrames(t *testing.T) {
 		{"maps := dataframe.LoadMaps([]map[string]any{\n\t{\"ip\": \"10.0.0.1\", \"n\": 2},\n" +
 			"\t{\"ip\": \"10.0.0.2\", \"n\": 5},\n})\nmaps.Col(\"n\").Records()", "[2 5]", ""},
 		{"maps.Nrow() + df.Ncol()", "5", ""},
+		{"df.Dims()", "3 3", ""},
+		{"hostCol := df.Col(\"host\")", "<no result>", ""},
+		{"hostCol.Int()", "[] strconv.Atoi: parsing \"web\": invalid syntax", ""},
+		{"rows := df.Maps()\nn := 0\nfor _, r := range rows {\n\tif r[\"host\"] != \"db\" {\n" +
+			"\t\tn += r[\"count\"].(int)\n\t}\n}\nn", "4", ""},
+		{"first := rows[0]\nfirst[\"host\"]", "web", ""},
+		{"for i := 0; i < df.Nrow(); i++ {\n\tfmt.Println(df.Elem(i, 0).String())\n}",
+			"<no result>", "web\ndb\nmail\n"},
+		{"g := df.GroupBy(\"host\")\nagg := g.Aggregation([]dataframe.AggregationType{" +
+			"dataframe.Aggregation_SUM}, []string{\"count\"})\nagg.Nrow()", "3", ""},
+		{"type Ev struct {\n\tHost string\n\tN    int\n}\n" +
+			"edf := dataframe.LoadStructs([]Ev{{\"a\", 1}, {\"b\", 2}})\nedf.Col(\"N\").Records()",
+			"[1 2]", ""},
+		{"df.Mutate(series.New([]string{\"x\", \"y\", \"z\"}, series.String, \"tag\")).Ncol()",
+			"4", ""},
 	}
 	for i, c := range cells {
 		r := &streamRecorder{}

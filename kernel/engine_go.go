@@ -347,6 +347,7 @@ func (e *GoEngine) run(ctx context.Context, code string, cell *cellState) Reply 
 	}()
 	var reply Reply
 	for _, c := range plan.chunks {
+		c, resolved := e.resolveLast(ctx, c)
 		v, err := e.evalChunk(ctx, c)
 		if err != nil {
 			return Reply{Err: e.evalError(ctx, err, code, c)}
@@ -361,7 +362,7 @@ func (e *GoEngine) run(ctx context.Context, code string, cell *cellState) Reply 
 			reply.Result = cell.result
 			cell.result = nil
 		case resultValue:
-			if !e.returnsNothing(ctx, c.callee) {
+			if resolved || !e.returnsNothing(ctx, c.callee) {
 				reply.Result = valueResult(v)
 			}
 		}

@@ -570,13 +570,21 @@ func (p *planner) rewriteLast() resultMode {
 	}
 	// A method the planner cannot see, such as wg.Wait, may have no result; the engine asks
 	// the interpreter once the cell ran, by evaluating the method value, which calls nothing.
+	var recv string
 	switch f := ast.Unparen(call.Fun).(type) {
 	case *ast.Ident:
-		p.callee = f.Name
+		p.callee, recv = f.Name, f.Name
 	case *ast.SelectorExpr:
 		if x, ok := f.X.(*ast.Ident); ok {
-			p.callee = x.Name + "." + f.Sel.Name
+			p.callee, recv = x.Name+"."+f.Sel.Name, x.Name
 		}
+	}
+	if p.callee != "" && !p.tops[recv] {
+		// The callee exists before the cell runs: the engine looks up its results first,
+		// and runs this form when they are two, as in df.Dims() or s.Int().
+		start, end := ps.offset(es.X.Pos()), ps.offset(es.X.End())
+		p.pair = []edit{{pos: start, end: start, text: show2Func + "("},
+			{pos: end, end: end, text: ")"}}
 	}
 	return resultValue
 }

@@ -93,6 +93,11 @@ type chunk struct {
 	// callee is the function or method value a resultValue chunk's last call calls, as an
 	// expression without side effects ("wg.Wait"), or "" when it has none.
 	callee string
+	// pair is the chunk's source with its last call shown as a call of two results, and
+	// its span map; set when the callee can be looked up before the chunk runs (see
+	// GoEngine.resolveLast).
+	pair      string
+	pairSpans spanMap
 }
 
 // cellPosition maps the interpreter's line and column in the chunk to the cell's.
@@ -136,6 +141,7 @@ type planner struct {
 	renames  map[string]string
 	pending  []func() // session updates to apply once the cell ran
 	callee   string   // see chunk.callee
+	pair     []edit   // the edits that show the last call as one of two results
 }
 
 // plan splits and rewrites src, a Go cell whose magic lines are already calls.
@@ -201,6 +207,13 @@ func (s *session) planCell(src string) (*cellPlan, error) {
 			c.result = mode
 			if mode == resultValue {
 				c.callee = p.callee
+				if p.pair != nil {
+					edits := append(p.editsIn(ps), p.pair...)
+					var pair string
+					pair, c.pairSpans = applyEditsMapped(blankOutside(src, ps.start, ps.end),
+						edits)
+					c.pair = "\n" + pair
+				}
 			}
 		}
 		if c.decl && !usesAny(ps.file, stmtNames) {
