@@ -33,10 +33,8 @@ type cachePayload struct {
 // CacheKey returns the hex sha256 that identifies a cached result: the magic line (the hook
 // passes its arguments with their values in place), the query as sent (after --cell and the
 // template), the region and the tenants (sorted). Any change to one of them is a new call.
-//
-// Limitation: a tenant macro (--tenant @name) is keyed by its name, not by the tenants it
-// expands to, because expanding it takes a call; clear the cell's output to refresh it after
-// the macro's tenants change.
+// The hook passes the region and tenants resolved, a tenant macro as the tenants it selects
+// at the time of the call, so a macro that now selects other tenants misses the cache.
 func CacheKey(line, cell, region string, tenants []string) string {
 	ts := slices.Clone(tenants)
 	slices.Sort(ts)

@@ -17,6 +17,7 @@ import (
 	"gotaegis/dataframe"
 	"gotaegis/kernel"
 	"gotaegis/kernel/display"
+	"gotaegis/sdk"
 )
 
 // ResultVar is the session variable that always holds the last magic's *Result.
@@ -122,8 +123,12 @@ func (c *call) run(ctx context.Context, line, body string) (*display.Bundle, err
 		// The key holds the line's values, not its $name references, so that a changed
 		// variable is a new call.
 		line, _ := json.Marshal(words)
-		cacheKey = CacheKey(string(line), cell, c.region(), c.tenants())
-		res = c.cached(cacheKey)
+		if region, tenants, err := c.scope(ctx); err != nil {
+			c.out.Stream("stderr", "warning: --cache: "+err.Error()+"; running the command\n")
+		} else {
+			cacheKey = CacheKey(string(line), cell, region, tenants)
+			res = c.cached(cacheKey)
+		}
 	}
 	if res == nil {
 		env := c.env
@@ -276,8 +281,35 @@ func (c *call) region() string {
 	return c.env.Getenv("TAEGIS_REGION")
 }
 
-// tenants are the tenants the line names, for the cache key.
-func (c *call) tenants() []string { return optionValues(c.opts.Args, "--tenant") }
+// scope returns the region and tenants the line's command acts on, for the cache key: the
+// region the line names (else $TAEGIS_REGION), and its tenants as the command resolves them,
+// a tenant macro as the tenants Taegis lists for it now, so a macro whose tenants changed is
+// a new call. Only a macro needs a call; no --tenant is no tenants (the token's own).
+func (c *call) scope(ctx context.Context) (string, []string, error) {
+	region := c.region()
+	var tenants []string
+	var t *tree
+	var cl *sdk.Client
+	for _, flag := range optionValues(c.opts.Args, "--tenant") {
+		if t == nil {
+			env := c.env.withDefaults()
+			env.Stdout, env.Stderr = io.Discard, io.Discard // the command itself warns
+			t = &tree{env: env}
+		}
+		if cl == nil && strings.HasPrefix(strings.TrimSpace(flag), "@") {
+			var err error
+			if cl, err = t.client(ctx, region); err != nil {
+				return "", nil, err
+			}
+		}
+		ids, err := t.resolveTenants(ctx, cl, flag)
+		if err != nil {
+			return "", nil, err
+		}
+		tenants = append(tenants, ids...)
+	}
+	return region, tenants, nil
+}
 
 // optionValues returns the values of every occurrence of the option name in args.
 func optionValues(args []string, name string) []string {
