@@ -28,7 +28,7 @@ func (t *tree) tenantsSearch() *cobra.Command {
 		Short: "Search the tenants the caller can see",
 		Long: `search lists tenants (tenants4) that match every filter given: names (partial,
 any of), ids, partners, organizations, hierarchies (tenants under any of these), labels
-(NAME or NAME=VALUE, all of them), services (any of these subscriptions) and enabled. The
+(NAME or NAME=VALUE, * a wildcard in either, all of them), services (any of these subscriptions) and enabled. The
 same filters define tenant macros (see: configure macros list).`,
 		Example: `  gotaegis tenants search --label industry=finance --enabled true
   %taegis tenants search --service MDR --assign mdr_tenants`,
@@ -43,7 +43,8 @@ same filters define tenant macros (see: configure macros list).`,
 	f.StringArrayVar(&m.Hierarchies, "hierarchy", nil,
 		"tenants under this tenant `ID` (repeatable)")
 	f.StringArrayVar(&m.MDRProviders, "mdr-provider", nil, "MDR `PROVIDER` (repeatable)")
-	f.StringArrayVar(&labels, "label", nil, "label `NAME` or NAME=VALUE (repeatable)")
+	f.StringArrayVar(&labels, "label", nil,
+		"label `NAME` or NAME=VALUE, * wildcards (repeatable; all of them)")
 	f.StringArrayVar(&m.Services, "service", nil,
 		"subscribed service `NAME`, * wildcards (repeatable; any of them)")
 	f.StringVar(&enabled, "enabled", "", "only enabled (true) or disabled (false) tenants")

@@ -163,14 +163,16 @@ func wildcardMatch(pattern, s string) bool {
 	return strings.HasSuffix(s, last)
 }
 
+// labelsMatch reports whether t has a label for each matcher of want: a matcher's name and
+// value may hold * wildcards, case is ignored, and a matcher without a value takes any.
 func labelsMatch(t map[string]any, want []*TenantLabelMatcher) bool {
 	labels, _ := t["labels"].([]any)
 	for _, w := range want {
 		found := false
 		for _, l := range labels {
 			m, _ := l.(map[string]any)
-			if str(m, "name") == w.Name &&
-				(w.Value == nil || str(m, "value") == *w.Value) {
+			if wildcardMatch(w.Name, str(m, "name")) &&
+				(w.Value == nil || wildcardMatch(*w.Value, str(m, "value"))) {
 				found = true
 			}
 		}
