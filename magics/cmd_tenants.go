@@ -28,8 +28,9 @@ func (t *tree) tenantsSearch() *cobra.Command {
 		Short: "Search the tenants the caller can see",
 		Long: `search lists tenants (tenants4) that match every filter given: names (partial,
 any of), ids, partners, organizations, hierarchies (tenants under any of these), labels
-(NAME or NAME=VALUE, * a wildcard in either, all of them), services (any of these subscriptions) and enabled. The
-same filters define tenant macros (see: configure macros list).`,
+(NAME or NAME=VALUE, * a wildcard in either, all of them), services (any of these
+subscriptions) and enabled. The same filters define tenant macros (see: configure macros
+list).`,
 		Example: `  gotaegis tenants search --label industry=finance --enabled true
   %taegis tenants search --service MDR --assign mdr_tenants`,
 	}
