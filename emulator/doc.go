@@ -19,6 +19,8 @@
 // kept in DataDir/jwt.key; they carry the granted tenants in TenantIDsClaim.
 //
 // State: investigations, comments, evidence, query history, rule and alert resolution state,
+// the alert changes alertHistoryByID replays (each resolution update and investigation link
+// made through the alert mutations, after the alert's creation and generated resolutions),
 // share links and created clients live in DataDir/emulator.db (SQLite, WAL). Paged searches
 // (alert search parts, event query pages) are kept in memory for 30 minutes. Event queries
 // without EARLIEST read the whole dataset, which spans the seven days before Config.Now.
