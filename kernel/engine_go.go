@@ -275,8 +275,7 @@ func (e *GoEngine) Execute(ctx context.Context, code string, out Output) Reply {
 
 	reply := e.run(ctx, code, cell)
 
-	_ = e.stdout.drain()
-	held := e.stderr.drain()
+	held := drain(e.stdout, e.stderr)
 	if reply.Err != nil && reply.Err.Name == "panic" {
 		// The line marks of top-level statements say where in the cell the panic happened.
 		at := int(e.line.Load())

@@ -166,26 +166,47 @@ func (p *pump) flushPartial() {
 	}
 }
 
-// drain waits until every byte written so far is forwarded, and returns the panic location
-// lines held back during the cell.
-func (p *pump) drain() []string {
-	p.sync()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	held := p.held
-	p.held = nil
+// drain waits until every byte written so far to each pump is forwarded, and returns the
+// panic location lines the last pump held back during the cell. The markers all go out before
+// the first wait, so the pumps drain side by side.
+func drain(pumps ...*pump) []string {
+	marked := make([]bool, len(pumps))
+	for i, p := range pumps {
+		marked[i] = p.mark()
+	}
+	var held []string
+	for i, p := range pumps {
+		if marked[i] {
+			p.await()
+		}
+		p.mu.Lock()
+		held = p.held
+		p.held = nil
+		p.mu.Unlock()
+	}
 	return held
 }
 
 // sync writes the marker and waits until the pump has forwarded everything before it.
 func (p *pump) sync() {
-	if _, err := p.w.Write(p.marker); err == nil {
-		select {
-		case <-p.drained:
-		case <-p.done:
-		case <-time.After(10 * time.Second):
-			// The reader is stuck in a blocked Output; give up rather than hang the kernel.
-		}
+	if p.mark() {
+		p.await()
+	}
+}
+
+// mark writes the marker; it reports false when the pipe is closed.
+func (p *pump) mark() bool {
+	_, err := p.w.Write(p.marker)
+	return err == nil
+}
+
+// await waits until the pump has read a marker.
+func (p *pump) await() {
+	select {
+	case <-p.drained:
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		// The reader is stuck in a blocked Output; give up rather than hang the kernel.
 	}
 }
 
