@@ -11,6 +11,7 @@ import (
 	"gotaegis/sdk/detectors"
 	"gotaegis/sdk/eventsearch"
 	"gotaegis/sdk/investigations2"
+	"gotaegis/sdk/llmservice"
 	"gotaegis/sdk/queries"
 	"gotaegis/sdk/rules"
 	"gotaegis/sdk/sharelinks"
@@ -37,6 +38,12 @@ func TestEveryService(t *testing.T) {
 			r, err := alertshistory.New(c).AlertHistoryByID(ctx, alertID)
 			return err == nil && len(r) > 0 && r[0].GetType() ==
 				alertshistory.AlertOperationTypeCreate && r[0].GetAlert().GetID() == alertID, err
+		}},
+		{"llmservice", func() (bool, error) {
+			r, err := llmservice.New(c).NlSearchV2(ctx, llmservice.NLSearchInputsV2{
+				Query: ptr("high severity alerts in the last day")})
+			return err == nil && r.GetQL() == "FROM alert WHERE severity >= 0.6 EARLIEST=-1d" &&
+				r.GetStatus() == llmservice.NLSearchStatusComplete && r.GetID() != "", err
 		}},
 		{"assets2", func() (bool, error) {
 			r, err := assets2.New(c).AssetsV2(ctx, assets2.AssetsV2Args{First: ptr(2)})

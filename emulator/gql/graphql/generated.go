@@ -93,6 +93,7 @@ type QueryResolver interface {
 	CommentsV2(ctx context.Context, arguments CommentsV2Arguments) (*CommentsV2, error)
 	InvestigationV2Types(ctx context.Context) ([]*InvestigationV2Type, error)
 	InvestigationV2Statuses(ctx context.Context, arguments InvestigationV2StatusesArguments) ([]*InvestigationV2Status, error)
+	NlSearchV2(ctx context.Context, in NLSearchInputsV2) (*NLSearchOutputV2, error)
 	QlQueries(ctx context.Context, input QLQueriesInput) (*QLQueriesResults, error)
 	ListQLQueries(ctx context.Context, input *ListQLQueriesInput) (*ListQLQueriesResults, error)
 	Rules(ctx context.Context, ruleType *RuleType, page *int, perPage *int, eventType *RuleEventType) ([]*Rule, error)
@@ -163,6 +164,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("InvestigationV2StatusesArguments", ec.unmarshalInputInvestigationV2StatusesArguments),
 			graphql.NewInputUnmarshaler("InvestigationsV2Arguments", ec.unmarshalInputInvestigationsV2Arguments),
 			graphql.NewInputUnmarshaler("ListQLQueriesInput", ec.unmarshalInputListQLQueriesInput),
+			graphql.NewInputUnmarshaler("NLSearchInputsV2", ec.unmarshalInputNLSearchInputsV2),
 			graphql.NewInputUnmarshaler("PollRequestInput", ec.unmarshalInputPollRequestInput),
 			graphql.NewInputUnmarshaler("QLQueriesInput", ec.unmarshalInputQLQueriesInput),
 			graphql.NewInputUnmarshaler("QueryFilters", ec.unmarshalInputQueryFilters),
@@ -2045,6 +2047,54 @@ enum PaginationOrder {
   DESCENDING
 }
 `, BuiltIn: false},
+	{Name: "../../../schema/graphql/llm_service.graphql", Input: `# service: llmservice
+# Natural-language search: a hunter's question in plain words in, a Taegis QL (CQL) query out.
+
+extend type Query {
+  """
+  Translates a natural-language request into a QL query. The answer carries the query, why it
+  was written that way and the event types it reads; a request that cannot be translated gets
+  no ql, a FAILED status and a reason that says why.
+  """
+  nlSearchV2(in: NLSearchInputsV2!): NLSearchOutputV2
+}
+
+"""
+What to translate.
+"""
+input NLSearchInputsV2 {
+  "The request in plain words, e.g. high severity alerts in the last day."
+  query: String
+}
+
+"""
+One translation of a natural-language request.
+"""
+type NLSearchOutputV2 {
+  "The id of this translation, for feedback on it."
+  id: ID
+  "The QL query, e.g. FROM alert WHERE severity >= 0.6 EARLIEST=-1d; absent when none was made."
+  ql: String
+  "Why the query reads as it does, or why no query was made."
+  reason: String
+  "The event types (alert, process, netflow, ...) the query reads."
+  types: [String]
+  "How far the translation got."
+  status: NLSearchStatus
+}
+
+"""
+How far a natural-language translation got.
+"""
+enum NLSearchStatus {
+  "The whole request was translated."
+  COMPLETE
+  "Part of the request was translated; the reason says what was left out."
+  PARTIAL
+  "Nothing was translated; the reason says why."
+  FAILED
+}
+`, BuiltIn: false},
 	{Name: "../../../schema/graphql/queries.graphql", Input: `# service: queries
 # Query history: the CQL queries run by a tenant's users, and which of them are saved.
 
@@ -3839,6 +3889,22 @@ func (ec *executionContext) childFields_MitreAttackInfo(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type MitreAttackInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_NLSearchOutputV2(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_NLSearchOutputV2_id(ctx, field)
+	case "ql":
+		return ec.fieldContext_NLSearchOutputV2_ql(ctx, field)
+	case "reason":
+		return ec.fieldContext_NLSearchOutputV2_reason(ctx, field)
+	case "types":
+		return ec.fieldContext_NLSearchOutputV2_types(ctx, field)
+	case "status":
+		return ec.fieldContext_NLSearchOutputV2_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NLSearchOutputV2", field.Name)
+}
+
 func (ec *executionContext) childFields_NetworkInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hostId":
@@ -5306,6 +5372,20 @@ func (ec *executionContext) field_Query_networkInfoByHostID_args(ctx context.Con
 		return nil, err
 	}
 	args["hostId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_nlSearchV2_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "in",
+		func(ctx context.Context, v any) (NLSearchInputsV2, error) {
+			return ec.unmarshalNNLSearchInputsV22gotaegisᚋemulatorᚋgqlᚋgraphqlᚐNLSearchInputsV2(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["in"] = arg0
 	return args, nil
 }
 
@@ -15751,6 +15831,121 @@ func (ec *executionContext) fieldContext_Mutation_createShareLink(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _NLSearchOutputV2_id(ctx context.Context, field graphql.CollectedField, obj *NLSearchOutputV2) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NLSearchOutputV2_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NLSearchOutputV2_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NLSearchOutputV2", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NLSearchOutputV2_ql(ctx context.Context, field graphql.CollectedField, obj *NLSearchOutputV2) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NLSearchOutputV2_ql(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ql, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NLSearchOutputV2_ql(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NLSearchOutputV2", field, false, false, "String")
+}
+
+func (ec *executionContext) _NLSearchOutputV2_reason(ctx context.Context, field graphql.CollectedField, obj *NLSearchOutputV2) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NLSearchOutputV2_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NLSearchOutputV2_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NLSearchOutputV2", field, false, false, "String")
+}
+
+func (ec *executionContext) _NLSearchOutputV2_types(ctx context.Context, field graphql.CollectedField, obj *NLSearchOutputV2) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NLSearchOutputV2_types(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Types, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NLSearchOutputV2_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NLSearchOutputV2", field, false, false, "String")
+}
+
+func (ec *executionContext) _NLSearchOutputV2_status(ctx context.Context, field graphql.CollectedField, obj *NLSearchOutputV2) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NLSearchOutputV2_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *NLSearchStatus) graphql.Marshaler {
+			return ec.marshalONLSearchStatus2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐNLSearchStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NLSearchOutputV2_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NLSearchOutputV2", field, false, false, "NLSearchStatus")
+}
+
 func (ec *executionContext) _NetworkInfo_hostId(ctx context.Context, field graphql.CollectedField, obj *NetworkInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17502,6 +17697,50 @@ func (ec *executionContext) fieldContext_Query_investigationV2Statuses(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_investigationV2Statuses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_nlSearchV2(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nlSearchV2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NlSearchV2(ctx, fc.Args["in"].(NLSearchInputsV2))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *NLSearchOutputV2) graphql.Marshaler {
+			return ec.marshalONLSearchOutputV22ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐNLSearchOutputV2(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nlSearchV2(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NLSearchOutputV2(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nlSearchV2_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25406,6 +25645,48 @@ func UnmarshalListQLQueriesInput(ctx context.Context, raw any) (ListQLQueriesInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNLSearchInputsV2(ctx context.Context, obj any) (NLSearchInputsV2, error) {
+	var it NLSearchInputsV2
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"query"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "query":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("query"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Query = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNLSearchInputsV2 unmarshals raw into the NLSearchInputsV2 input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNLSearchInputsV2(ctx context.Context, raw any) (NLSearchInputsV2, error) {
+	var out NLSearchInputsV2
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NLSearchInputsV2", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPollRequestInput(ctx context.Context, obj any) (PollRequestInput, error) {
 	var it PollRequestInput
 	if obj == nil {
@@ -30520,6 +30801,59 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var nLSearchOutputV2Implementors = []string{"NLSearchOutputV2"}
+
+func (ec *executionContext) _NLSearchOutputV2(ctx context.Context, sel ast.SelectionSet, obj *NLSearchOutputV2) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nLSearchOutputV2Implementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NLSearchOutputV2")
+		case "id":
+			out.Values[i] = ec._NLSearchOutputV2_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ql":
+			out.Values[i] = ec._NLSearchOutputV2_ql(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._NLSearchOutputV2_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "types":
+			out.Values[i] = ec._NLSearchOutputV2_types(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._NLSearchOutputV2_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var networkInfoImplementors = []string{"NetworkInfo"}
 
 func (ec *executionContext) _NetworkInfo(ctx context.Context, sel ast.SelectionSet, obj *NetworkInfo) graphql.Marshaler {
@@ -30965,6 +31299,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_investigationV2Statuses(ctx, field)
+				})
+		case "nlSearchV2":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nlSearchV2(ctx, field)
 				})
 		case "qlQueries":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -33677,6 +34017,11 @@ func (ec *executionContext) marshalNMitreAttackInfo2ᚖgotaegisᚋemulatorᚋgql
 	return ec._MitreAttackInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNNLSearchInputsV22gotaegisᚋemulatorᚋgqlᚋgraphqlᚐNLSearchInputsV2(ctx context.Context, v any) (NLSearchInputsV2, error) {
+	res, err := ec.unmarshalInputNLSearchInputsV2(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNNetworkInfo2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐNetworkInfo(ctx context.Context, sel ast.SelectionSet, v *NetworkInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NetworkInfo!")
@@ -35445,6 +35790,29 @@ func (ec *executionContext) marshalOMitreAttackInfo2ᚕᚖgotaegisᚋemulatorᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalONLSearchOutputV22ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐNLSearchOutputV2(ctx context.Context, sel ast.SelectionSet, v *NLSearchOutputV2) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NLSearchOutputV2(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalONLSearchStatus2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐNLSearchStatus(ctx context.Context, v any) (*NLSearchStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(NLSearchStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalONLSearchStatus2ᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐNLSearchStatus(ctx context.Context, sel ast.SelectionSet, v *NLSearchStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalONetworkInfo2ᚕᚖgotaegisᚋemulatorᚋgqlᚋgraphqlᚐNetworkInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*NetworkInfo) graphql.Marshaler {

@@ -873,6 +873,26 @@ type MitreAttackInfo struct {
 type Mutation struct {
 }
 
+// What to translate.
+type NLSearchInputsV2 struct {
+	// The request in plain words, e.g. high severity alerts in the last day.
+	Query *string `json:"query,omitempty"`
+}
+
+// One translation of a natural-language request.
+type NLSearchOutputV2 struct {
+	// The id of this translation, for feedback on it.
+	ID *string `json:"id,omitempty"`
+	// The QL query, e.g. FROM alert WHERE severity >= 0.6 EARLIEST=-1d; absent when none was made.
+	Ql *string `json:"ql,omitempty"`
+	// Why the query reads as it does, or why no query was made.
+	Reason *string `json:"reason,omitempty"`
+	// The event types (alert, process, netflow, ...) the query reads.
+	Types []*string `json:"types,omitempty"`
+	// How far the translation got.
+	Status *NLSearchStatus `json:"status,omitempty"`
+}
+
 // A network address a host used, and when.
 type NetworkInfo struct {
 	HostID      *string `json:"hostId,omitempty"`
@@ -2419,6 +2439,53 @@ func (e *MdrProviderType) UnmarshalGQL(v any) error {
 }
 
 func (e MdrProviderType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+// How far a natural-language translation got.
+type NLSearchStatus string
+
+const (
+	// The whole request was translated.
+	NLSearchStatusComplete NLSearchStatus = "COMPLETE"
+	// Part of the request was translated; the reason says what was left out.
+	NLSearchStatusPartial NLSearchStatus = "PARTIAL"
+	// Nothing was translated; the reason says why.
+	NLSearchStatusFailed NLSearchStatus = "FAILED"
+)
+
+var AllNLSearchStatus = []NLSearchStatus{
+	NLSearchStatusComplete,
+	NLSearchStatusPartial,
+	NLSearchStatusFailed,
+}
+
+func (e NLSearchStatus) IsValid() bool {
+	switch e {
+	case NLSearchStatusComplete, NLSearchStatusPartial, NLSearchStatusFailed:
+		return true
+	}
+	return false
+}
+
+func (e NLSearchStatus) String() string {
+	return string(e)
+}
+
+func (e *NLSearchStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NLSearchStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NLSearchStatus", str)
+	}
+	return nil
+}
+
+func (e NLSearchStatus) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
