@@ -25,7 +25,8 @@ const FileName = "evidence.db"
 // busyTimeout is how long a change waits for another process's write to finish.
 const busyTimeout = 10 * time.Second
 
-// schema creates upstream's tables when they are missing. The column types, primary keys and
+// schema creates upstream's tables when they are missing (a file made before llm_queries
+// was kept gets that table on its next open). The column types, primary keys and
 // WITHOUT ROWID are upstream's, so either tool can open a file the other created.
 const schema = `
 CREATE TABLE IF NOT EXISTS investigation_evidence (
@@ -44,6 +45,16 @@ CREATE TABLE IF NOT EXISTS search_queries (
 	inserted_time TEXT,
 	PRIMARY KEY (id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS llm_queries (
+	id TEXT,
+	query TEXT,
+	ql TEXT,
+	reason TEXT,
+	types TEXT,
+	status TEXT,
+	inserted_time TEXT,
+	PRIMARY KEY (id)
+) WITHOUT ROWID;
 `
 
 // requiredColumns lists, per table, the columns this package reads and writes. A file whose
@@ -53,6 +64,7 @@ var requiredColumns = map[string][]string{
 	"search_queries": {
 		"id", "tenant_id", "query", "results_returned", "total_results", "inserted_time",
 	},
+	"llm_queries": {"id", "query", "ql", "reason", "types", "status", "inserted_time"},
 }
 
 // DB is an open staging database. It is safe for concurrent use by several goroutines, and

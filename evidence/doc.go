@@ -9,6 +9,12 @@
 //	    primary key (id, investigation_id), WITHOUT ROWID
 //	search_queries (id, tenant_id, query, results_returned, total_results, inserted_time)
 //	    primary key (id), WITHOUT ROWID
+//	llm_queries (id, query, ql, reason, types, status, inserted_time)
+//	    primary key (id), WITHOUT ROWID; types comma-joined
+//
+// The last keeps natural-language searches ([DB.AddNLQuery]): the request, the query the
+// service made of it and its explanation, as alerts search --ai and events search --ai
+// store them.
 //
 // Evidence not yet filed carries the investigation id [New]. Staging the same id twice under
 // one investigation id keeps one row. Every change is one transaction taken with a write lock

@@ -40,6 +40,9 @@ func upstreamFile(t *testing.T) string {
 		`INSERT INTO search_queries (id, tenant_id, query, results_returned, total_results,
 			inserted_time) VALUES ('q-up', '50001', 'FROM alert', 5, 9,
 			strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))`,
+		`INSERT INTO llm_queries (id, query, ql, reason, types, status, inserted_time)
+			VALUES ('nl-up', 'dns lookups', 'FROM dnsquery', 'dns', 'dnsquery', 'COMPLETE',
+			strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))`,
 	} {
 		if _, err := raw.Exec(stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
@@ -139,7 +142,7 @@ func TestSchemaMatchesUpstream(t *testing.T) {
 	}
 	db.Close()
 	theirs := upstreamFile(t)
-	for _, table := range []string{"investigation_evidence", "search_queries"} {
+	for _, table := range []string{"investigation_evidence", "search_queries", "llm_queries"} {
 		a, b := tableShape(t, ours, table), tableShape(t, theirs, table)
 		if !reflect.DeepEqual(a, b) {
 			t.Errorf("%s:\nours   %v\ntheirs %v", table, a, b)

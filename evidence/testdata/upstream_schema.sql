@@ -1,6 +1,6 @@
 -- The tables taegis-magic's staging database creates, as its reference describes them:
 -- investigation_evidence keyed on (id, investigation_id), search_queries keyed on id, both
--- WITHOUT ROWID, and llm_queries, which gotaegis does not use.
+-- WITHOUT ROWID, and llm_queries (natural-language searches, types comma-joined) keyed on id.
 CREATE TABLE IF NOT EXISTS investigation_evidence (
     evidence_type TEXT,
     id TEXT,
