@@ -93,6 +93,9 @@ var corpus = []corpusCase{
 			"msg\n"),
 		out("select {\ncase v, more := <-c1:\n\tfmt.Println(v, more)\ndefault:\n"+
 			"\tfmt.Println(\"empty\")\n}", "empty\n"),
+		ok("polls := 0\ndeadline := time.After(20 * time.Millisecond)\npoll:\nfor {\n"+
+			"\tselect {\n\tcase <-deadline:\n\t\tbreak poll\n\tdefault:\n\t\tpolls++\n"+
+			"\t\ttime.Sleep(2 * time.Millisecond)\n\t}\n}\npolls > 0", "true", ""),
 	}},
 	{"closures capturing loop variables", []corpusCell{
 		ok("var printers []func() string\nfor _, h := range []string{\"a\", \"b\"} {\n"+

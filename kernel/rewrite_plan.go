@@ -190,6 +190,7 @@ func (s *session) planCell(src string) (*cellPlan, error) {
 		p.lineMarks(ps)
 		p.wrapBlocks(ps)
 		p.genericVars(ps)
+		p.selectBranches(ps)
 	}
 	mode := p.rewriteLast()
 	stmtNames := p.statementNames()
