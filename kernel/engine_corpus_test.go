@@ -190,6 +190,27 @@ var corpus = []corpusCase{
 		ok("pretty, _ := json.MarshalIndent(map[string]int{\"n\": 1}, \"\", \" \")\n"+
 			"string(pretty)", "{\n \"n\": 1\n}", ""),
 	}},
+	{"API records as JSON into cell-declared structs", []corpusCell{
+		out("type Entity struct {\n\tType  string `json:\"type\"`\n\tValue string `json:\"value\"`\n}\n"+
+			"type Rec struct {\n\tID       string    `json:\"id\"`\n"+
+			"\tCreated  time.Time `json:\"created_at\"`\n\tEntities []Entity  `json:\"entities\"`\n"+
+			"\tParent   *Entity   `json:\"parent,omitempty\"`\n\tScore    *float64  `json:\"score\"`\n}",
+			""),
+		out("raw := `[{\"id\":\"a1\",\"created_at\":\"2024-05-01T10:00:00Z\",\"entities\":"+
+			"[{\"type\":\"ip\",\"value\":\"10.0.0.1\"}],\"parent\":{\"type\":\"host\","+
+			"\"value\":\"h\"},\"score\":0.5},\n{\"id\":\"a2\",\"created_at\":"+
+			"\"2024-05-01T09:00:00Z\",\"entities\":[],\"score\":null}]`\nvar recs []Rec\n"+
+			"err := json.Unmarshal([]byte(raw), &recs)\nfmt.Println(err, len(recs))", "<nil> 2\n"),
+		ok("recs[0].Entities[0].Value + \" \" + recs[0].Parent.Value", "10.0.0.1 h", ""),
+		ok("sort.Slice(recs, func(i, j int) bool { return recs[i].Created.Before(recs[j].Created) })"+
+			"\nrecs[0].ID", "a2", ""),
+		ok("recs[0].Score == nil && *recs[1].Score == 0.5", "true", ""),
+		ok("byType := map[string][]Entity{}\nfor _, r := range recs {\n"+
+			"\tfor _, e := range r.Entities {\n\t\tbyType[e.Type] = append(byType[e.Type], e)\n"+
+			"\t}\n}\nlen(byType[\"ip\"])", "1", ""),
+		ok("recs[1].Created.Truncate(24 * time.Hour).Format(\"2006-01-02\")", "2024-05-01", ""),
+		{code: "*recs[0].Score", errName: "panic", errHas: "nil pointer dereference"},
+	}},
 	{"fmt verbs", []corpusCell{
 		ok(`fmt.Sprintf("%5.2f|%-4s|%04d|%x|%q|%t|%T", 3.14159, "ab", 7, 255, "q", true, 1)`,
 			` 3.14|ab  |0007|ff|"q"|true|int`, ""),

@@ -169,8 +169,16 @@ func panicError(p interp.Panic, c chunk) *Error {
 			"uses a Go feature the yaegi interpreter does not support"
 		return unsupportedAt(msg, c.cell, line, col)
 	}
+	if zeroValueCall.MatchString(val) {
+		val += " (the interpreter's report of a nil pointer dereference, or of a call on a " +
+			"nil interface or map value)"
+	}
 	return &Error{Name: "panic", Value: val, Traceback: []string{"panic: " + val}}
 }
+
+// zeroValueCall matches the panic the interpreter raises where Go would report a nil
+// pointer dereference.
+var zeroValueCall = regexp.MustCompile(`^reflect: call of reflect\.Value\.\w+ on zero Value$`)
 
 // compilePanic matches the panic value of the interpreter's compiler failing on a node.
 var compilePanic = regexp.MustCompile(`^(\d+):(\d+): CFG (?:pre|post)-order panic: (.*)$`)
