@@ -174,7 +174,7 @@ func timeWindow(d *draft, toks []token, i int) int {
 			n, _ := count(m[1])
 			if n > 0 {
 				w := map[string]string{"m": "minute", "h": "hour", "d": "day", "w": "week"}[m[2]]
-				d.setEarliest("-"+m[1]+m[2], fmt.Sprintf("the last %d %s", n, plural(w, n)))
+				d.setEarliest("-"+m[1]+m[2], span(n, w))
 				return 2
 			}
 		}
@@ -186,16 +186,24 @@ func timeWindow(d *draft, toks []token, i int) int {
 		}
 	}
 	if word(toks, i+used, "month") {
-		d.setEarliest(strconv.Itoa(30*n)+"d", fmt.Sprintf("the last %d days", 30*n))
+		d.setEarliest(strconv.Itoa(30*n)+"d", span(30*n, "day"))
 		return used + 1
 	}
 	for w, u := range units {
 		if word(toks, i+used, w) {
-			d.setEarliest("-"+strconv.Itoa(n)+u, fmt.Sprintf("the last %d %s", n, plural(w, n)))
+			d.setEarliest("-"+strconv.Itoa(n)+u, span(n, w))
 			return used + 1
 		}
 	}
 	return 0
+}
+
+// span says "the last day" or "the last 3 days".
+func span(n int, w string) string {
+	if n == 1 {
+		return "the last " + plural(w, 1)
+	}
+	return fmt.Sprintf("the last %d %s", n, plural(w, n))
 }
 
 func plural(w string, n int) string {

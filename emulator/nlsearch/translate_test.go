@@ -107,6 +107,19 @@ func TestTranslateRefuses(t *testing.T) {
 	}
 }
 
+func TestReason(t *testing.T) {
+	for request, want := range map[string]string{
+		"high severity alerts in the last day": "Searches alerts: severity high and above " +
+			"(>= 0.6); the last day.",
+		"failed logons in the past 3 hours": "Searches auth events: failed logons; " +
+			"the last 3 hours.",
+	} {
+		if got := Translate(request).Reason; got != want {
+			t.Errorf("Translate(%q).Reason = %q, want %q", request, got, want)
+		}
+	}
+}
+
 func TestReasonNamesWhatWasLeftOut(t *testing.T) {
 	got := Translate("alerts about failed logons and flux capacitors")
 	for _, w := range []string{"failed logons", "flux", "capacitors", "Left out",
