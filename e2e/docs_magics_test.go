@@ -86,6 +86,7 @@ var docsMagics = map[string]struct {
 	"alerts-aggregate":         {"alerts search", 1},
 	"alerts-history":           {"alerts history", 1},
 	"alerts-third-party":       {"alerts search", 0},
+	"alerts-ai":                {"alerts search", 1},
 	"events-search":            {"events search", 5},
 	"events-cell":              {"events search", 1},
 	"events-aggregate":         {"events search", 1},

@@ -34,6 +34,7 @@ type searchOptions struct {
 	selection string
 	track     bool
 	database  string
+	ai        bool
 }
 
 func (o *searchOptions) add(c *cobra.Command, limit int) {
@@ -46,7 +47,21 @@ func (o *searchOptions) add(c *cobra.Command, limit int) {
 	c.Flags().BoolVar(&o.track, "track", loadSettingsOrZero().Track,
 		"queue the query for the next investigation (see: investigations search-queries list)")
 	c.Flags().StringVar(&o.database, "database", "",
-		"evidence database `PATH` for --track (default: the user's; :memory: allowed)")
+		"evidence database `PATH` for --track and --ai (default: the user's; :memory: allowed)")
+	c.Flags().BoolVar(&o.ai, "ai", false,
+		"the query is a request in plain words: natural-language search writes the CQL, "+
+			"kept with the request in the llm_queries table")
+}
+
+// cql returns the query of the command: --cell or the cell body, or with --ai the CQL that
+// natural-language search made of it for service.
+func (t *tree) cql(ctx context.Context, o *searchOptions, service, example string) (string,
+	error) {
+	q, err := o.query(t.env, example)
+	if err != nil || !o.ai {
+		return q, err
+	}
+	return t.aiQuery(ctx, o, q, service)
 }
 
 // query returns --cell, else the cell body, trimmed; an empty query is an error.
@@ -80,19 +95,25 @@ The query is --cell, or the body of a %%taegis cell. A query that aggregates
 
 With --tenant @MACRO the search runs in every tenant the macro selects, at once; the rows
 of each tenant carry its tenant_id, and a tenant that fails is reported without losing the
-others.`,
+others.
+
+With --ai the query is a request in plain words: Taegis's natural-language search writes
+the CQL, which replaces it and must search alerts (FROM alert or FROM detection); the
+request, the query and the service's reason are kept in the llm_queries table.`,
 		Example: `  gotaegis alerts search --limit 5 --cell 'FROM alert WHERE severity >= 0.6 EARLIEST=-1d'
   %%taegis alerts search --tenant @mdr --assign alerts
-  FROM alert WHERE severity >= 0.8 EARLIEST=-7d`,
+  FROM alert WHERE severity >= 0.8 EARLIEST=-7d
+  %%taegis alerts search --ai --assign alerts
+  high severity alerts in the last day`,
 	}
 	o.add(c, defaultAlertLimit)
 	return t.leaf(c, "alerts", func(ctx context.Context, r *Result, _ []string) error {
-		q, err := o.query(t.env, "FROM alert WHERE severity >= 0.6 EARLIEST=-1d")
-		if err != nil {
-			return err
-		}
 		if o.limit < 0 {
 			return fmt.Errorf("--limit %d: give 0 (no limit) or more", o.limit)
+		}
+		q, err := t.cql(ctx, &o, "alerts", "FROM alert WHERE severity >= 0.6 EARLIEST=-1d")
+		if err != nil {
+			return err
 		}
 		limit := o.limit
 		aggregate := strings.Contains(strings.ToLower(q), "aggregate")

@@ -29,10 +29,15 @@ func (t *tree) eventsSearch() *cobra.Command {
 		Long: `search runs a CQL event query on the events gateway (eventQuery, then eventPage
 until no page names another) and returns the event rows, oldest first. The query is --cell,
 or the body of a %%taegis cell. The server does not report a trustworthy total, so the
-result's total is unknown (-1).`,
+result's total is unknown (-1).
+
+With --ai the query is a request in plain words: Taegis's natural-language search writes
+the CQL, which replaces it and must search events, not alerts; the request, the query and
+the service's reason are kept in the llm_queries table.`,
 		Example: `  gotaegis events search --cell 'FROM process WHERE commandline CONTAINS "powershell"'
   %%taegis events search --tenant 11772 --assign processes
-  FROM process EARLIEST=-1d | head 100`,
+  FROM process EARLIEST=-1d | head 100
+  gotaegis events search --ai --cell 'process events running powershell in the last day'`,
 	}
 	o.add(c, 0)
 	c.Flags().IntVar(&pageSize, "page-size", 1000, "rows per page, at most 1000")
@@ -41,10 +46,6 @@ result's total is unknown (-1).`,
 	c.Flags().BoolVar(&ascending, "timestamp-ascending", true, "oldest events first")
 	c.Flags().BoolVar(&save, "save", false, "recorded for compatibility; has no effect")
 	return t.leaf(c, "events", func(ctx context.Context, r *Result, _ []string) error {
-		q, err := o.query(t.env, "FROM process EARLIEST=-1d | head 10")
-		if err != nil {
-			return err
-		}
 		switch {
 		case o.limit < 0:
 			return fmt.Errorf("--limit %d: give 0 (no limit) or more", o.limit)
@@ -52,6 +53,10 @@ result's total is unknown (-1).`,
 			return fmt.Errorf("--page-size %d: give 1 to 1000", pageSize)
 		case maxRows < 1 || maxRows > 100000:
 			return fmt.Errorf("--max-rows %d: give 1 to 100000", maxRows)
+		}
+		q, err := t.cql(ctx, &o, "events", "FROM process EARLIEST=-1d | head 10")
+		if err != nil {
+			return err
 		}
 		r.Provenance.Query = q
 		if err := resolveWindow(q, t.env.Now(), &r.Provenance); err != nil {
