@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"gotaegis/evidence"
 	"gotaegis/sdk/llmservice"
@@ -94,4 +97,31 @@ func (t *tree) keepNLQuery(ctx context.Context, database, request string,
 		return fmt.Errorf("--ai: keep the natural-language query: %w", err)
 	}
 	return nil
+}
+
+// negatedBool is a flag value that sets *p to the opposite of what it is given, so that
+// --no-ai undoes an --ai before it; the last of the two on a line wins.
+type negatedBool struct {
+	p     *bool
+	given bool
+}
+
+func (n *negatedBool) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("give true or false, not %q", s)
+	}
+	*n.p, n.given = !v, true
+	return nil
+}
+
+// String is whether the negation is in effect: false until the flag is given.
+func (n *negatedBool) String() string { return strconv.FormatBool(n.given && !*n.p) }
+
+func (*negatedBool) Type() string { return "bool" }
+
+// negation registers the --no-X flag of a boolean --X, as upstream's options have.
+func negation(c *cobra.Command, name string, p *bool, usage string) {
+	f := c.Flags().VarPF(&negatedBool{p: p}, name, "", usage)
+	f.NoOptDefVal = "true"
 }

@@ -164,6 +164,23 @@ func TestSearchAIRefusals(t *testing.T) {
 	}
 }
 
+func TestNoAI(t *testing.T) {
+	ids := tenants(t)
+	e := newEnv(t)
+	// --no-ai after --ai searches the text as CQL; --ai after --no-ai translates it.
+	r := e.run(t, "alerts search --ai --no-ai --limit 1 --tenant "+ids[0], "--cell",
+		"FROM alert EARLIEST=-30d")
+	if r.Provenance.Query != "FROM alert EARLIEST=-30d" {
+		t.Errorf("--ai --no-ai searched %q", r.Provenance.Query)
+	}
+	db := filepath.Join(t.TempDir(), "evidence.db")
+	r = e.run(t, "events search --no-ai --ai --limit 1 --database "+db+" --tenant "+ids[0],
+		"--cell", "process events in the last week")
+	if r.Provenance.Query != "FROM process EARLIEST=-1w" {
+		t.Errorf("--no-ai --ai searched %q", r.Provenance.Query)
+	}
+}
+
 func TestSearchAINoRequest(t *testing.T) {
 	e := newEnv(t)
 	_, err := Run(context.Background(), e.Env, []string{"alerts", "search", "--ai"})

@@ -49,8 +49,8 @@ func (o *searchOptions) add(c *cobra.Command, limit int) {
 	c.Flags().StringVar(&o.database, "database", "",
 		"evidence database `PATH` for --track and --ai (default: the user's; :memory: allowed)")
 	c.Flags().BoolVar(&o.ai, "ai", false,
-		"the query is a request in plain words: natural-language search writes the CQL, "+
-			"kept with the request in the llm_queries table")
+		"the query is a request in plain words, which natural-language search turns into CQL")
+	negation(c, "no-ai", &o.ai, "search with the query as written (the default)")
 }
 
 // cql returns the query of the command: --cell or the cell body, or with --ai the CQL that
