@@ -46,6 +46,7 @@ func (o *searchOptions) add(c *cobra.Command, limit int) {
 		"GraphQL `SELECTION` set to ask for instead of the default")
 	c.Flags().BoolVar(&o.track, "track", loadSettingsOrZero().Track,
 		"queue the query for the next investigation (see: investigations search-queries list)")
+	negation(c, "no-track", &o.track, "do not queue the query, whatever the configured default")
 	c.Flags().StringVar(&o.database, "database", "",
 		"evidence database `PATH` for --track and --ai (default: the user's; :memory: allowed)")
 	c.Flags().BoolVar(&o.ai, "ai", false,

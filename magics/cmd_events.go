@@ -45,6 +45,7 @@ the service's reason are kept in the llm_queries table.`,
 		"the most rows the server returns over all pages, at most 100000")
 	c.Flags().BoolVar(&ascending, "timestamp-ascending", true, "oldest events first")
 	c.Flags().BoolVar(&save, "save", false, "recorded for compatibility; has no effect")
+	negation(c, "no-save", &save, "recorded for compatibility; has no effect")
 	return t.leaf(c, "events", func(ctx context.Context, r *Result, _ []string) error {
 		switch {
 		case o.limit < 0:

@@ -131,6 +131,27 @@ func TestInvestigationsMerge(t *testing.T) {
 	}
 }
 
+// TestNoTrack: --no-track undoes a --track before it, and the last of the two wins.
+func TestNoTrack(t *testing.T) {
+	ids := tenants(t)
+	e := newEnv(t)
+	db := filepath.Join(t.TempDir(), "evidence.db")
+	for _, tt := range []struct {
+		flags  string
+		queued int
+	}{{"--track --no-track", 0}, {"--no-track --track", 1}, {"--no-track", 1}} {
+		e.run(t, "alerts search "+tt.flags+" --database "+db+" --tenant "+ids[0], "--limit",
+			"1", "--cell", "FROM alert EARLIEST=-30d")
+		list := e.run(t, "investigations search-queries list --database "+db)
+		if len(list.Records) != tt.queued {
+			t.Errorf("after %s: %d queries queued, want %d", tt.flags, len(list.Records),
+				tt.queued)
+		}
+	}
+	e.run(t, "events search --save --no-save --limit 1 --tenant "+ids[0], "--cell",
+		"FROM process EARLIEST=-1d")
+}
+
 func TestEvidenceAndSearchQueries(t *testing.T) {
 	ids := tenants(t)
 	e := newEnv(t)
