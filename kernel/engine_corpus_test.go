@@ -88,6 +88,9 @@ var corpus = []corpusCase{
 			"case float64:\n\tfmt.Println(\"float\", t)\n}", "float 3.5\n"),
 		out("switch x.(type) {\ncase string:\n\tfmt.Println(\"s\")\ndefault:\n"+
 			"\tfmt.Println(\"other\")\n}", "other\n"),
+		out("var got any = fmt.Errorf(\"wrapped\")\nswitch v := got.(type) {\ncase string:\n"+
+			"\tfmt.Println(\"string\", v)\ncase error:\n\tfmt.Println(\"error\", v)\n}",
+			"error wrapped\n"),
 		out("c1 := make(chan string, 1)\nc1 <- \"msg\"\nselect {\ncase m := <-c1:\n"+
 			"\tfmt.Println(m)\ncase <-time.After(time.Second):\n\tfmt.Println(\"timeout\")\n}",
 			"msg\n"),

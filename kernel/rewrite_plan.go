@@ -191,6 +191,7 @@ func (s *session) planCell(src string) (*cellPlan, error) {
 		p.wrapBlocks(ps)
 		p.genericVars(ps)
 		p.selectBranches(ps)
+		p.typeSwitches(ps)
 	}
 	mode := p.rewriteLast()
 	stmtNames := p.statementNames()
