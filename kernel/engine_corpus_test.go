@@ -348,6 +348,23 @@ var corpus = []corpusCase{
 			"\t\tfmt.Println(\"high\", r.Host)\n\tdefault:\n\t\tfmt.Println(\"low\", r.Host)\n"+
 			"\t}\n}\nlen(recs)", "2", "low a\nhigh b\n"),
 	}},
+	{"decoding and network helpers", []corpusCell{
+		ok("raw, err := base64.StdEncoding.DecodeString(\"SABpAA==\")\n"+
+			"u16 := make([]uint16, len(raw)/2)\nfor i := range u16 {\n"+
+			"\tu16[i] = uint16(raw[2*i]) | uint16(raw[2*i+1])<<8\n}\nstring(utf16.Decode(u16))",
+			"Hi", ""),
+		ok("sum := sha256.Sum256([]byte(\"x\"))\nfmt.Sprintf(\"%x\", sum[:4])", "2d711642", ""),
+		ok("_, private, _ := net.ParseCIDR(\"192.168.0.0/16\")\n"+
+			"private.Contains(net.ParseIP(\"192.168.1.10\"))", "true", ""),
+		ok("u, err := url.Parse(\"https://evil.example.com/path?q=1\")\n"+
+			"u.Hostname() + \" \" + u.Query().Get(\"q\")", "evil.example.com 1", ""),
+		ok("kv := map[string]string{}\nfor _, l := range strings.Split(\"a=1\\nb=2\", \"\\n\") {\n"+
+			"\tif k, v, found := strings.Cut(l, \"=\"); found {\n\t\tkv[k] = v\n\t}\n}\nkv[\"b\"]",
+			"2", ""),
+		ok("acc := make([]int, 3)\nvar wg sync.WaitGroup\nfor i := range 3 {\n\twg.Add(1)\n"+
+			"\tgo func() {\n\t\tdefer wg.Done()\n\t\tacc[i] = i * 10\n\t}()\n}\nwg.Wait()\nacc",
+			"[0 10 20]", ""),
+	}},
 	{"last expression values", []corpusCell{
 		ok(`time.Duration(1500) * time.Millisecond`, "1.5s", ""),
 		ok(`net.ParseIP("10.0.0.1").IsPrivate()`, "true", ""),
