@@ -301,6 +301,9 @@ var corpus = []corpusCase{
 		ok("shapes := []Shape{Sq{2}, &Circ{1}}\ntot := 0.0\nfor _, s := range shapes {\n"+
 			"\ttot += s.Area()\n}\ntot", "7", ""),
 		out("var sh Shape = Sq{3}\nsq, isSq := sh.(Sq)\nfmt.Println(sq.S, isSq)", "3 true\n"),
+		out("type Wrapped struct {\n\tShape\n\tName string\n}\nw := Wrapped{Shape: Sq{2}}", ""),
+		ok("w.Shape.Area()", "4", ""),
+		{code: "w.Area()", errName: "panic", errHas: "call it through the field"},
 		ok("var sb strings.Builder\nfor i := 0; i < 3; i++ {\n\tfmt.Fprintf(&sb, \"%d,\", i)\n}\n"+
 			"sb.String()", "0,1,2,", ""),
 	}},

@@ -169,6 +169,11 @@ func panicError(p interp.Panic, c chunk) *Error {
 			"uses a Go feature the yaegi interpreter does not support"
 		return unsupportedAt(msg, c.cell, line, col)
 	}
+	if strings.Contains(val, "invalid interface value") {
+		val = "invalid interface value: this kernel's Go interpreter cannot call a method " +
+			"promoted from an embedded interface field of a type a cell declares; call it " +
+			"through the field, as in w.Scorer.Score() for a struct w embedding Scorer"
+	}
 	if zeroValueCall.MatchString(val) {
 		val += " (the interpreter's report of a nil pointer dereference, or of a call on a " +
 			"nil interface or map value)"
