@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/go-zeromq/zmq4"
 	"github.com/go-zeromq/zmq4/transport"
@@ -32,10 +35,27 @@ const readBuffer = 16 << 10
 
 func init() {
 	for name, network := range map[string]string{bufferedTCP: "tcp", bufferedIPC: "unix"} {
-		if err := zmq4.RegisterTransport(name, bufferedTransport{transport.New(network)}); err != nil {
+		t := bufferedTransport{Transport: transport.New(network), network: network}
+		if err := zmq4.RegisterTransport(name, t); err != nil {
 			panic(fmt.Sprintf("kernel: register zmq4 transport %s: %v", name, err))
 		}
 	}
+}
+
+// prebound gives a TCP listener opened before the kernel started binding (see
+// UsePrebound), or nil.
+var prebound atomic.Pointer[func(addr string) net.Listener]
+
+// UsePrebound makes the kernel's TCP sockets listen through the listeners take gives for
+// their HOST:PORT addresses, where it gives one, rather than open their own: a process can
+// start listening on a connection file's ports before it is ready to make the kernel. nil
+// stops it.
+func UsePrebound(take func(addr string) net.Listener) {
+	if take == nil {
+		prebound.Store(nil)
+		return
+	}
+	prebound.Store(&take)
 }
 
 // socketAddress is the address this process gives zmq4 to bind or dial for endpoint, a
@@ -56,7 +76,10 @@ func (c ConnectionInfo) SocketAddress(port int) string {
 	return socketAddress(c.Endpoint(port))
 }
 
-type bufferedTransport struct{ transport.Transport }
+type bufferedTransport struct {
+	transport.Transport
+	network string
+}
 
 func (t bufferedTransport) Dial(ctx context.Context, d transport.Dialer, addr string) (net.Conn,
 	error) {
@@ -68,21 +91,90 @@ func (t bufferedTransport) Dial(ctx context.Context, d transport.Dialer, addr st
 }
 
 func (t bufferedTransport) Listen(ctx context.Context, addr string) (net.Listener, error) {
+	if take := prebound.Load(); take != nil && t.network == "tcp" {
+		if l := (*take)(addr); l != nil {
+			return newBufferedListener(l), nil
+		}
+	}
 	l, err := t.Transport.Listen(ctx, addr)
 	if err != nil {
 		return nil, err
 	}
-	return bufferedListener{l}, nil
+	return newBufferedListener(l), nil
 }
 
-type bufferedListener struct{ net.Listener }
+// greetingWait is how long an accepted connection may stay silent before it is dropped.
+const greetingWait = 10 * time.Second
 
-func (l bufferedListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
+// bufferedListener hands zmq4 a connection once its peer has sent its first bytes. zmq4
+// accepts connections one at a time and waits for each peer's greeting with no deadline, so a
+// peer that connects and says nothing (a port scan, a stray telnet) would stop the socket
+// accepting anyone else; ZeroMQ peers send their greeting as soon as they connect.
+type bufferedListener struct {
+	net.Listener
+	ready  chan net.Conn
+	closed chan struct{}
+	once   sync.Once
+}
+
+func newBufferedListener(l net.Listener) *bufferedListener {
+	bl := &bufferedListener{Listener: l, ready: make(chan net.Conn),
+		closed: make(chan struct{})}
+	go bl.acceptAll()
+	return bl
+}
+
+func (l *bufferedListener) acceptAll() {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			select {
+			case <-l.closed:
+				return
+			default:
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+			continue
+		}
+		go l.admit(buffered(c).(*bufferedConn))
 	}
-	return buffered(c), nil
+}
+
+// admit passes c on once its peer has spoken, and closes it when the peer stays silent.
+func (l *bufferedListener) admit(c *bufferedConn) {
+	_ = c.SetReadDeadline(time.Now().Add(greetingWait))
+	_, err := c.r.Peek(1)
+	_ = c.SetReadDeadline(time.Time{})
+	if err != nil {
+		_ = c.Close()
+		return
+	}
+	select {
+	case l.ready <- c:
+	case <-l.closed:
+		_ = c.Close()
+	}
+}
+
+func (l *bufferedListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.ready:
+		return c, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *bufferedListener) Close() error {
+	var err error
+	l.once.Do(func() {
+		close(l.closed)
+		err = l.Listener.Close()
+	})
+	return err
 }
 
 // buffered gives c a read buffer and a writer that sends one message at a time.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"math/rand/v2"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -114,6 +115,16 @@ func TestBufferedTransportCarriesMessages(t *testing.T) {
 			} else {
 				addr = ep
 			}
+			// A peer that connects first and says nothing must not hold up the others.
+			network, target := "tcp", router.Addr().String()
+			if !strings.HasPrefix(ep, "tcp") {
+				network, target = "unix", strings.TrimPrefix(ep, "ipc://")
+			}
+			silent, err := net.Dial(network, target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer silent.Close()
 			dealer := zmq4.NewDealer(ctx, zmq4.WithID(zmq4.SocketIdentity("d")))
 			defer dealer.Close()
 			if err := dealer.Dial(socketAddress(addr)); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"gotaegis/cmd/gotaegis/internal/prebind"
 	"gotaegis/kernel"
 	"gotaegis/magics"
 	"gotaegis/magics/symbols"
@@ -64,11 +65,14 @@ func runKernel(cmd *cobra.Command, args []string) error {
 		}
 		return e, nil
 	})
+	// The ports were opened as the program started (see prebind); the kernel takes them.
+	kernel.UsePrebound(prebind.Take)
 	k, err := kernel.New(info, engine, kernel.Options{
 		Version:      version,
 		Logger:       slog.Default(),
 		HandleSIGINT: true,
 	})
+	prebind.Release()
 	if err != nil {
 		return errors.Join(err, engine.Close())
 	}
