@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -63,6 +64,7 @@ func runKernel(cmd *cobra.Command, args []string) error {
 		if err != nil {
 			return nil, fmt.Errorf("start the Go engine: %w", err)
 		}
+		leaveACoreToTheFrontEnd()
 		return e, nil
 	})
 	// The ports were opened as the program started (see prebind); the kernel takes them.
@@ -96,4 +98,16 @@ func notebookReport(path string) (string, error) {
 		return "", err
 	}
 	return notebook.Report(nb)
+}
+
+// leaveACoreToTheFrontEnd runs the kernel on one core fewer than the machine has, once it has
+// started (start-up uses them all), unless GOMAXPROCS says otherwise. A cell's round trip is a
+// chain of hand-offs between goroutines and, on the other side, the front end's own threads:
+// on a small machine, goroutines that wake each other on one thread, with the front end on
+// another core, answer sooner than goroutines spread over every core the front end also needs.
+func leaveACoreToTheFrontEnd() {
+	if os.Getenv("GOMAXPROCS") != "" {
+		return
+	}
+	runtime.GOMAXPROCS(max(1, runtime.NumCPU()-1))
 }
