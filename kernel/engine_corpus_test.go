@@ -248,10 +248,6 @@ var corpus = []corpusCase{
 			"order()\nfmt.Println()", "210\n"),
 	}},
 	{"goroutines, WaitGroup and a mutex", []corpusCell{
-		ok("var wg sync.WaitGroup\nvar mu sync.Mutex\nseen := map[int]bool{}\n"+
-			"for i := 0; i < 8; i++ {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n"+
-			"\t\tmu.Lock()\n\t\tseen[i] = true\n\t\tmu.Unlock()\n\t}()\n}\nwg.Wait()\nlen(seen)",
-			"8", ""),
 		ok("results := make(chan int)\ngo func() {\n\tdefer close(results)\n"+
 			"\tfor i := 1; i <= 3; i++ {\n\t\tresults <- i * i\n\t}\n}()\nsq := 0\n"+
 			"for r := range results {\n\tsq += r\n}\nsq", "14", ""),
@@ -364,9 +360,6 @@ var corpus = []corpusCase{
 		ok("kv := map[string]string{}\nfor _, l := range strings.Split(\"a=1\\nb=2\", \"\\n\") {\n"+
 			"\tif k, v, found := strings.Cut(l, \"=\"); found {\n\t\tkv[k] = v\n\t}\n}\nkv[\"b\"]",
 			"2", ""),
-		ok("acc := make([]int, 3)\nvar wg sync.WaitGroup\nfor i := range 3 {\n\twg.Add(1)\n"+
-			"\tgo func() {\n\t\tdefer wg.Done()\n\t\tacc[i] = i * 10\n\t}()\n}\nwg.Wait()\nacc",
-			"[0 10 20]", ""),
 	}},
 	{"last expression values", []corpusCell{
 		ok(`time.Duration(1500) * time.Millisecond`, "1.5s", ""),
