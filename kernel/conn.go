@@ -134,7 +134,7 @@ func bind(ctx context.Context, info ConnectionInfo) (*sockets, error) {
 	for _, sp := range specs {
 		zs := sp.make(ctx, sp.opts...)
 		ep := info.Endpoint(sp.port)
-		if err := zs.Listen(socketAddress(ep)); err != nil {
+		if err := zs.Listen(info.SocketAddress(sp.port)); err != nil {
 			zs.Close()
 			for _, b := range bound {
 				b.zs.Close()

@@ -219,17 +219,28 @@ func (e *GoEngine) declareGlobal(name string, v reflect.Value) error {
 			"its type %s; declare it with an explicit type (var %s T = ...) or use it inside "+
 			"a function", name, v.Type(), name)
 	}
-	e.bridge.mu.Lock()
-	e.bridge.take = v.Interface()
-	e.bridge.mu.Unlock()
-	src := fmt.Sprintf("var %s = %s.Take().(%s)", name, bridgePkg, typ)
-	if v.Kind() == reflect.Interface && v.IsNil() {
-		src = fmt.Sprintf("var %s %s", name, typ)
-	}
-	if _, err := e.eval(context.Background(), src); err != nil {
+	if err := e.declareTaken(name, typ, v.Interface()); err != nil {
 		return fmt.Errorf("declare %s: %w", name, err)
 	}
 	return nil
+}
+
+// declareTaken declares (or redeclares) the session variable name of the type typ, Go source,
+// and hands it the host value x: `var name = _gotaegis.Take().(T)`, or `var name any =
+// _gotaegis.Take()`, or for a nil interface value `var name T`.
+func (e *GoEngine) declareTaken(name, typ string, x any) error {
+	e.bridge.mu.Lock()
+	e.bridge.take = x
+	e.bridge.mu.Unlock()
+	src := fmt.Sprintf("var %s = %s.Take().(%s)", name, bridgePkg, typ)
+	switch {
+	case typ == "any":
+		src = fmt.Sprintf("var %s any = %s.Take()", name, bridgePkg)
+	case x == nil:
+		src = fmt.Sprintf("var %s %s", name, typ)
+	}
+	_, err := e.eval(context.Background(), src)
+	return err
 }
 
 // sourceTypes returns the static types of a definition's variables when its source gives

@@ -55,11 +55,10 @@ func (hn *historian) serve(open func() (*history, error), warn func(error)) {
 	for op := range hn.ops {
 		if op.entry != nil {
 			batch = append(batch, *op.entry)
-			// Gather what is already queued into the same transaction.
-			if len(hn.ops) > 0 {
-				continue
+			// What is already queued goes into the same transaction.
+			if len(hn.ops) == 0 {
+				flush()
 			}
-			flush()
 			continue
 		}
 		flush()

@@ -285,14 +285,7 @@ func (v *goVars) Set(name string, x any) error {
 			typ = t
 		}
 	}
-	v.e.bridge.mu.Lock()
-	v.e.bridge.take = x
-	v.e.bridge.mu.Unlock()
-	src := fmt.Sprintf("var %s %s = %s.Take()", name, typ, bridgePkg)
-	if typ != "any" {
-		src = fmt.Sprintf("var %s = %s.Take().(%s)", name, bridgePkg, typ)
-	}
-	if _, err := v.e.eval(context.Background(), src); err != nil {
+	if err := v.e.declareTaken(name, typ, x); err != nil {
 		return fmt.Errorf("set variable %s: %w", name, err)
 	}
 	v.e.mu.Lock()

@@ -71,7 +71,8 @@ func socketAddress(endpoint string) string {
 }
 
 // SocketAddress is the address to give zmq4 to bind or dial port: Endpoint's, on a transport
-// that reads through a buffer. A client in this process dials it for the same socket.
+// that reads through a buffer and writes a message at a time. A client in this process dials
+// it for the same socket.
 func (c ConnectionInfo) SocketAddress(port int) string {
 	return socketAddress(c.Endpoint(port))
 }
@@ -139,7 +140,7 @@ func (l *bufferedListener) acceptAll() {
 			time.Sleep(5 * time.Millisecond)
 			continue
 		}
-		go l.admit(buffered(c).(*bufferedConn))
+		go l.admit(buffered(c))
 	}
 }
 
@@ -178,7 +179,7 @@ func (l *bufferedListener) Close() error {
 }
 
 // buffered gives c a read buffer and a writer that sends one message at a time.
-func buffered(c net.Conn) net.Conn {
+func buffered(c net.Conn) *bufferedConn {
 	return &bufferedConn{Conn: c, r: bufio.NewReaderSize(c, readBuffer)}
 }
 
@@ -252,7 +253,8 @@ func (fw *frameWriter) write(w io.Writer, p []byte) (int, error) {
 		}
 		rest := copy(fw.held, fw.held[send:])
 		fw.held = fw.held[:rest]
-		fw.ready = max(fw.ready-send, 0)
+		// Everything up to the last message boundary, or more, is gone.
+		fw.ready = 0
 	}
 	return n + len(p), nil
 }
