@@ -30,7 +30,9 @@ Jupyter starts this command itself, from the kernelspec that
 "gotaegis kernelspec install" writes; you rarely run it by hand. The kernel
 keeps its input history in history.db under $GOTAEGIS_DATA_DIR (default
 ~/.local/share/gotaegis). SIGINT interrupts the running cell; SIGTERM or a
-shutdown request ends the kernel. Set GOTAEGIS_LOG=debug to see every message.`,
+shutdown request ends the kernel. Set GOTAEGIS_LOG=debug to see every message.
+Once started, the kernel runs on one core fewer than the machine has, leaving
+one to the front end; set GOMAXPROCS (in the kernelspec's env) to choose.`,
 		Example: `  gotaegis kernel ~/.local/share/jupyter/runtime/kernel-1234.json`,
 		Args:    cobra.ExactArgs(1),
 		RunE:    runKernel,
